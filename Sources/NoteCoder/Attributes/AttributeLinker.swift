@@ -1,0 +1,115 @@
+/// Ties attribute values to the mentions they describe, then merges mentions into findings.
+enum AttributeLinker {
+    /// Side words further than this from a site word are not read as that site's side.
+    static let bindingReach = 24
+
+    static func findings(
+        affirmed: [Int], document: Document, scan: Scan, lexicon: Lexicon, negatedAttributes: Set<Int>
+    ) -> [Finding] {
+        let sideIndex = lexicon.attributes.firstIndex { $0.id == "side" }
+        var grouped: [String: Finding] = [:]
+        var order: [String] = []
+
+        for mentionIndex in affirmed {
+            let mention = scan.mentions[mentionIndex]
+            let concept = lexicon.concepts[mention.concept]
+            var values: [String: [LinkedValue]] = [:]
+            for name in concept.attributes {
+                guard let attributeIndex = lexicon.attributes.firstIndex(where: { $0.id == name }) else { continue }
+                let linked = link(attributeIndex, to: mentionIndex, document: document, scan: scan, lexicon: lexicon, negated: negatedAttributes)
+                values[name] = linked.map { hit in
+                    LinkedValue(value: hit.value, range: hit.range,
+                                side: boundSide(of: hit, sideIndex: sideIndex, scan: scan, lexicon: lexicon, negated: negatedAttributes))
+                }
+            }
+            let mentionSide = values["side"]?.first.map { lexicon.attributes[sideIndex!].values[$0.value].value }
+            let sites: [LinkedValue?] = concept.per.flatMap { values[$0] }.map { $0.isEmpty ? [nil] : $0.map(Optional.some) } ?? [nil]
+            for site in sites {
+                let siteKey = site.map { String($0.value) } ?? "-"
+                let key = "\(mention.concept)|\(siteKey)"
+                let side = site?.side ?? mentionSide
+                if var existing = grouped[key] {
+                    existing.mentions.append(mentionIndex)
+                    for (name, list) in values {
+                        for value in list where !(existing.values[name] ?? []).contains(where: { $0.value == value.value && $0.range == value.range }) {
+                            existing.values[name, default: []].append(value)
+                        }
+                    }
+                    merge(side: side, into: &existing, kind: concept.kind)
+                    grouped[key] = existing
+                } else {
+                    grouped[key] = Finding(concept: mention.concept, mentions: [mentionIndex], site: site, values: values, side: side, conflictingSides: [])
+                    order.append(key)
+                }
+            }
+        }
+        return order.compactMap { grouped[$0] }
+    }
+
+    /// Sides from several mentions: for a condition, right here and left there is both sides;
+    /// for a procedure it is a contradiction the provider must settle.
+    static func merge(side: String?, into finding: inout Finding, kind: ConceptKind) {
+        guard let side, side != finding.side else { return }
+        guard let current = finding.side else {
+            if finding.conflictingSides.isEmpty { finding.side = side }
+            return
+        }
+        switch kind {
+        case .condition:
+            if current == "bilateral" || side == "bilateral" || Set([current, side]) == ["right", "left"] { finding.side = "bilateral" }
+        case .procedure:
+            if current == "bilateral" || side == "bilateral" { return }
+            finding.conflictingSides = [current, side].sorted()
+            finding.side = nil
+        }
+    }
+
+    /// The hits of one attribute that belong to a mention: in its sentence, owned by the nearest
+    /// mention of the same kind; or, for attributes that reach the section, the nearest there.
+    static func link(
+        _ attributeIndex: Int, to mentionIndex: Int, document: Document, scan: Scan, lexicon: Lexicon, negated: Set<Int>
+    ) -> [AttributeHit] {
+        let mention = scan.mentions[mentionIndex]
+        let attribute = lexicon.attributes[attributeIndex]
+        let kind = lexicon.concepts[mention.concept].kind
+        let rivals = scan.mentionsBySentence[mention.sentence].filter {
+            $0 != mentionIndex && lexicon.concepts[scan.mentions[$0].concept].kind == kind
+                && scan.mentions[$0].concept != mention.concept
+        }
+        var candidates: [(hit: AttributeHit, index: Int)] = scan.attributesBySentence[mention.sentence].compactMap { i in
+            let hit = scan.attributes[i]
+            guard hit.attribute == attributeIndex, !negated.contains(i) else { return nil }
+            let mine = distance(hit.range, mention.range)
+            if rivals.contains(where: { distance(hit.range, scan.mentions[$0].range) < mine }) { return nil }
+            return (hit, i)
+        }
+        if candidates.isEmpty && attribute.reach == .section {
+            let section = document.sentences[mention.sentence].section
+            candidates = scan.attributes.enumerated().compactMap { i, hit in
+                guard hit.attribute == attributeIndex, !negated.contains(i),
+                      document.sentences[hit.sentence].section == section else { return nil }
+                return (hit, i)
+            }
+        }
+        candidates.sort { distance($0.hit.range, mention.range) < distance($1.hit.range, mention.range) }
+        if attribute.multiple {
+            var seen: Set<Int> = []
+            return candidates.map(\.hit).filter { seen.insert($0.value).inserted }.sorted { $0.range.lowerBound < $1.range.lowerBound }
+        }
+        return candidates.first.map { [$0.hit] } ?? []
+    }
+
+    /// The side word right next to a site word, when the side attribute binds to that attribute.
+    static func boundSide(of hit: AttributeHit, sideIndex: Int?, scan: Scan, lexicon: Lexicon, negated: Set<Int>) -> String? {
+        guard let sideIndex, lexicon.attributes[sideIndex].binds.contains(lexicon.attributes[hit.attribute].id) else { return nil }
+        let sides = scan.attributesBySentence[hit.sentence].filter { scan.attributes[$0].attribute == sideIndex && !negated.contains($0) }
+        let nearest = sides.min { distance(scan.attributes[$0].range, hit.range) < distance(scan.attributes[$1].range, hit.range) }
+        guard let nearest, distance(scan.attributes[nearest].range, hit.range) <= bindingReach else { return nil }
+        return lexicon.attributes[sideIndex].values[scan.attributes[nearest].value].value
+    }
+
+    static func distance(_ a: Range<Int>, _ b: Range<Int>) -> Int {
+        if a.overlaps(b) { return 0 }
+        return a.upperBound <= b.lowerBound ? b.lowerBound - a.upperBound : a.lowerBound - b.upperBound
+    }
+}

@@ -1,0 +1,97 @@
+internal import Foundation
+
+/// One ICD-10-CM edition: every code with its billable flag and title, as CMS/NCHS publish it.
+public struct ICD10CMEdition: Sendable {
+    public struct Entry: Sendable {
+        public var billable: Bool
+        public var title: String
+    }
+    public var name: String
+    public var validity: Validity
+    public var source: String
+    var entries: [String: Entry]
+
+    public func entry(_ code: String) -> Entry? { entries[code] }
+    public func isBillable(_ code: String) -> Bool { entries[code]?.billable == true }
+}
+
+/// The editions on hand, chosen by date of service: a claim is judged by the edition in force that day.
+public struct ICD10CMEditions: Sendable {
+    public var editions: [ICD10CMEdition]
+
+    /// The edition in force on `day`, or the nearest one with a note saying so.
+    public func edition(on day: Day) -> (edition: ICD10CMEdition, exact: Bool) {
+        if let exact = editions.first(where: { $0.validity.contains(day) }) { return (exact, true) }
+        let sorted = editions.sorted { ($0.validity.from ?? day) < ($1.validity.from ?? day) }
+        if let first = sorted.first, let from = first.validity.from, day < from { return (first, false) }
+        return (sorted.last!, false)
+    }
+
+    /// Whether `code` is billable in any edition on hand (used by `lexicon check`, since a rule
+    /// may name a code that only one edition carries, like M54.5 before October 2021).
+    public func billableSomewhere(_ code: String) -> Bool { editions.contains { $0.isBillable(code) } }
+
+    struct EditionsFile: Decodable {
+        struct Edition: Decodable {
+            var name: String
+            var file: String
+            var from: Day
+            var until: Day
+            var source: String?
+        }
+        var editions: [Edition]
+    }
+
+    static func load(directory: URL, displayRoot: String) throws(LexiconError) -> ICD10CMEditions {
+        let listPath = directory.appendingPathComponent("editions.yaml").path
+        let display = displayRoot + "/editions.yaml"
+        let list = try YAMLSource<EditionsFile>(path: listPath, displayName: display)
+        var editions: [ICD10CMEdition] = []
+        var problems: [LexiconProblem] = []
+        for (index, item) in list.content.editions.enumerated() {
+            let tablePath = directory.appendingPathComponent(item.file).path
+            guard let data = FileManager.default.contents(atPath: tablePath) else {
+                problems.append(LexiconProblem(file: display, line: list.line("editions", index: index, then: ["file"]), entry: item.name, message: "table '\(item.file)' not found"))
+                continue
+            }
+            do {
+                let entries = try parseTable(data, file: displayRoot + "/" + item.file)
+                editions.append(ICD10CMEdition(name: item.name, validity: Validity(from: item.from, until: item.until), source: item.source ?? "", entries: entries))
+            } catch {
+                problems.append(error)
+            }
+        }
+        guard problems.isEmpty else { throw LexiconError(problems: problems) }
+        return ICD10CMEditions(editions: editions)
+    }
+
+    /// `code<TAB>billable<TAB>title`, header line allowed; bytes are split directly because the
+    /// tables are loaded on every start.
+    static func parseTable(_ data: Data, file: String) throws(LexiconProblem) -> [String: ICD10CMEdition.Entry] {
+        var entries: [String: ICD10CMEdition.Entry] = [:]
+        let bytes = [UInt8](data)
+        var lineNumber = 0
+        var start = 0
+        while start < bytes.count {
+            var end = start
+            while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+            lineNumber += 1
+            var line = bytes[start..<end]
+            if line.last == 0x0D { line = line.dropLast() }
+            start = end + 1
+            if line.isEmpty { continue }
+            let fields = line.split(separator: 0x09, maxSplits: 2, omittingEmptySubsequences: false)
+            guard fields.count == 3 else {
+                throw LexiconProblem(file: file, line: lineNumber, entry: nil, message: "expected code<TAB>billable<TAB>title")
+            }
+            let code = String(decoding: fields[0], as: UTF8.self)
+            if lineNumber == 1 && code == "code" { continue }
+            let flag = String(decoding: fields[1], as: UTF8.self)
+            guard flag == "0" || flag == "1" else {
+                throw LexiconProblem(file: file, line: lineNumber, entry: code, message: "billable must be 0 or 1, found '\(flag)'")
+            }
+            entries[code] = .init(billable: flag == "1", title: String(decoding: fields[2], as: UTF8.self))
+        }
+        return entries
+    }
+}

@@ -1,0 +1,72 @@
+/// ConText-style assertion: each cue reaches forward, backward or both from where it stands,
+/// up to the end of its sentence, a word window, or a terminating cue; the section a mention
+/// sits in may imply a category of its own (family history → someone else's).
+enum ContextRules {
+    static func assertions(
+        for range: Range<Int>, sentence: Int, document: Document, scan: Scan, lexicon: Lexicon
+    ) -> [Assertion] {
+        var result: [Assertion] = []
+        let cueIndices = scan.cuesBySentence[sentence]
+        let hits = cueIndices.map { scan.cues[$0] }
+        let pseudo = hits.filter { lexicon.cues[$0.cue].category == .pseudo }.map(\.range)
+        let terminators = hits.filter { lexicon.cues[$0.cue].category == .terminate }
+        var performed = false
+
+        for hit in hits {
+            let cue = lexicon.cues[hit.cue]
+            if cue.category == .pseudo || cue.category == .terminate { continue }
+            if hit.range.overlaps(range) { continue }
+            if pseudo.contains(where: { $0.overlaps(hit.range) }) { continue }
+            let reaches: Bool
+            if hit.range.upperBound <= range.lowerBound {
+                reaches = cue.direction != .backward
+                    && within(cue.window, from: hit.range.upperBound, to: range.lowerBound, bytes: document.bytes)
+                    && !terminators.contains { t in
+                        blocks(t, cue, lexicon) && t.range.lowerBound >= hit.range.upperBound && t.range.upperBound <= range.lowerBound
+                    }
+            } else {
+                reaches = cue.direction != .forward
+                    && within(cue.window, from: range.upperBound, to: hit.range.lowerBound, bytes: document.bytes)
+                    && !terminators.contains { t in
+                        blocks(t, cue, lexicon) && t.range.lowerBound >= range.upperBound && t.range.upperBound <= hit.range.lowerBound
+                    }
+            }
+            guard reaches else { continue }
+            if cue.category == .performed {
+                performed = true
+                continue
+            }
+            guard let category = AssertionCategory(rawValue: cue.category.rawValue) else { continue }
+            result.append(Assertion(category: category, source: .cue(index: hit.cue, range: hit.range)))
+        }
+        let sectionIndex = document.sentences[sentence].section
+        if let definition = document.sections[sectionIndex].definition, let implied = lexicon.sections[definition].implies {
+            result.append(Assertion(category: implied, source: .section(index: definition)))
+        }
+        if performed {
+            // "… will consist of injections, which were performed today": the act outranks the plan.
+            result.removeAll { $0.category == .planned || $0.category == .historical }
+        }
+        return result
+    }
+
+    static func blocks(_ terminator: CueHit, _ cue: CueDefinition, _ lexicon: Lexicon) -> Bool {
+        guard let category = AssertionCategory(rawValue: cue.category.rawValue) else { return cue.category == .performed ? false : true }
+        return lexicon.cues[terminator.cue].stops.contains(category)
+    }
+
+    /// Whether at most `window` words lie between two offsets (no window: the whole sentence).
+    static func within(_ window: Int?, from start: Int, to end: Int, bytes: [UInt8]) -> Bool {
+        guard let window else { return true }
+        var words = 0
+        var inWord = false
+        var i = start
+        while i < end {
+            let isWordByte = bytes[i] > 0x20 && bytes[i] != 0x2C
+            if isWordByte && !inWord { words += 1 }
+            inWord = isWordByte
+            i += 1
+        }
+        return words <= window
+    }
+}

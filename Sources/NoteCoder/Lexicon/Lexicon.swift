@@ -1,0 +1,113 @@
+public import PCRE2
+
+/// Everything the engine knows, compiled once at load and shared read-only by every thread.
+///
+/// The Swift code is a generic engine; all medical knowledge — wordings, cues, sections,
+/// attributes, code rules, query wording, the code sets — comes from the files in `Lexicons/`.
+public struct Lexicon: Sendable {
+    public var directory: String
+    public var sections: [SectionDefinition]
+    public var cues: [CueDefinition]
+    public var attributes: [AttributeDefinition]
+    public var concepts: [ConceptDefinition]
+    public var queries: [String: QueryTemplate]
+    public var icd10cm: ICD10CMEditions
+    public var procedures: ProcedureCatalogue
+    public var scope: CodeScope
+    public var scopeFile: String
+
+    let sectionPatterns: PatternSet
+    let cuePatterns: PatternSet
+    /// One set per attribute, in the order of `attributes`.
+    let attributePatterns: [PatternSet]
+    let conceptPatterns: PatternSet
+    let datePatterns: DatePatterns
+
+    /// The largest capture count of any compiled pattern, to size each thread's `Matcher`.
+    public var maxCaptures: Int {
+        ([sectionPatterns, cuePatterns, conceptPatterns] + attributePatterns).map(\.maxCaptures).max() ?? 0
+    }
+
+    /// A matcher suited to this lexicon; create one per thread.
+    public func makeMatcher(matchLimit: UInt32 = 1_000_000) -> Matcher {
+        Matcher(matchLimit: matchLimit, maxCaptures: max(maxCaptures, DatePatterns.maxCaptures) + 1)
+    }
+
+    public func concept(_ id: String) -> ConceptDefinition? { concepts.first { $0.id == id } }
+    public func attribute(_ id: String) -> AttributeDefinition? { attributes.first { $0.id == id } }
+}
+
+/// Where a lexicon entry was written, for error messages and the report's "rule" field.
+public struct SourceLocation: Sendable, Equatable, Codable, CustomStringConvertible {
+    public var file: String
+    public var line: Int?
+    public var description: String { line.map { "\(file):\($0)" } ?? file }
+}
+
+public struct SectionDefinition: Sendable {
+    public var id: String
+    public var label: String
+    public var implies: AssertionCategory?
+    public var tags: Set<String>
+    public var location: SourceLocation
+}
+
+public struct CueDefinition: Sendable {
+    public var id: String
+    public var category: CueCategory
+    public var direction: CueDirection
+    public var window: Int?
+    public var stops: Set<AssertionCategory>
+    public var location: SourceLocation
+}
+
+public struct AttributeValueDefinition: Sendable {
+    public var value: String
+    public var properties: [String: String]
+}
+
+public struct AttributeDefinition: Sendable {
+    public var id: String
+    public var label: String
+    public var reach: AttributeReach
+    public var multiple: Bool
+    public var binds: [String]
+    public var values: [AttributeValueDefinition]
+    public var location: SourceLocation
+}
+
+public struct ConceptDefinition: Sendable {
+    public var id: String
+    public var kind: ConceptKind
+    public var label: String
+    public var attributes: [String]
+    public var rules: [CodeRule]
+    public var per: String?
+    public var supports: [String]
+    public var suppressedBy: [String]
+    public var location: SourceLocation
+}
+
+/// One line of a concept's `coding` list, tried in order; the first whose conditions hold and
+/// whose codes are all valid on the date of service decides.
+public struct CodeRule: Sendable {
+    public enum Condition: Sendable, Equatable {
+        case value(attribute: String, value: String)
+        case absent(attribute: String)
+        case present(attribute: String)
+        case property(attribute: String, property: String, value: String)
+        case count(attribute: String, range: ClosedRange<Int>)
+    }
+    public var conditions: [Condition]
+    public var codes: [String]
+    public var query: String?
+    public var note: String?
+    public var location: SourceLocation
+}
+
+public struct QueryTemplate: Sendable {
+    public var kind: String
+    public var title: String
+    public var question: String
+    public var options: [String]
+}

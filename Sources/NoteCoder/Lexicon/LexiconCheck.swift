@@ -1,0 +1,76 @@
+public import Foundation
+public import PCRE2
+
+/// The examples of one lexicon entry, kept so they can be run against the compiled lexicon.
+public struct ExampleSet: Sendable {
+    public enum Group: Sendable, Equatable {
+        case section, cue, concept
+        /// A value of the attribute at this index.
+        case attribute(Int)
+    }
+    public var group: Group
+    /// Index of the entry within its group (for attributes: of the value).
+    public var index: Int
+    public var id: String
+    public var location: SourceLocation
+    public var examples: Examples?
+}
+
+/// One example that did not behave as its entry says.
+public struct ExampleFailure: Sendable, CustomStringConvertible {
+    public var id: String
+    public var location: SourceLocation
+    public var text: String
+    public var expectedMatch: Bool
+    public var description: String {
+        "\(location) [\(id)]: \(expectedMatch ? "should match but does not" : "should not match but does"): \"\(text)\""
+    }
+}
+
+extension Lexicon {
+    /// Loads the lexicon and also returns every entry's examples, for `lexicon check` and tests.
+    public static func loadWithExamples(from directory: URL) throws(LexiconError) -> (Lexicon, [ExampleSet]) {
+        var loader = LexiconLoader(root: directory)
+        let lexicon = try loader.load()
+        return (lexicon, loader.examples)
+    }
+
+    /// Whether the entry's pattern finds something in `text`, through the same combined pattern
+    /// sets the engine uses, so an entry hidden by a neighbour fails its own examples.
+    public func matches(_ set: ExampleSet, text: String, matcher: Matcher) throws(PCRE2Error) -> Bool {
+        let bytes = Array(text.utf8)
+        return try bytes.withUnsafeBufferPointer { buffer throws(PCRE2Error) in
+            switch set.group {
+            case .section:
+                return try sectionPatterns.hits(in: buffer, using: matcher).contains { $0.entry == set.index }
+            case .cue:
+                return try cuePatterns.hits(in: buffer, using: matcher).contains { $0.entry == set.index }
+            case .concept:
+                return try conceptPatterns.hits(in: buffer, using: matcher).contains { $0.entry == set.index }
+            case let .attribute(attribute):
+                let hits = Scanner.dropOverlapping(try attributePatterns[attribute].hits(in: buffer, using: matcher))
+                return hits.contains { $0.entry == set.index }
+            }
+        }
+    }
+
+    /// Runs every example of every entry; an entry without examples is itself a failure, since
+    /// the project promises examples for each.
+    public func checkExamples(_ sets: [ExampleSet]) -> [ExampleFailure] {
+        let matcher = makeMatcher()
+        var failures: [ExampleFailure] = []
+        for set in sets {
+            guard let examples = set.examples, !examples.match.isEmpty else {
+                failures.append(ExampleFailure(id: set.id, location: set.location, text: "(no 'match' examples)", expectedMatch: true))
+                continue
+            }
+            for text in examples.match where (try? matches(set, text: text, matcher: matcher)) != true {
+                failures.append(ExampleFailure(id: set.id, location: set.location, text: text, expectedMatch: true))
+            }
+            for text in examples.noMatch where (try? matches(set, text: text, matcher: matcher)) != false {
+                failures.append(ExampleFailure(id: set.id, location: set.location, text: text, expectedMatch: false))
+            }
+        }
+        return failures
+    }
+}

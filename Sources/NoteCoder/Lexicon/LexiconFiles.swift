@@ -1,0 +1,149 @@
+
+// The shapes of the YAML files in `Lexicons/`, exactly as a coder writes them. Loading turns
+// these into the compiled `Lexicon`; keeping the file shapes separate lets `lexicon check` report
+// problems against what the author wrote, with the file and line.
+
+/// Sentences that one pattern must and must not match; `lexicon check` and the tests run them all.
+public struct Examples: Codable, Sendable {
+    public var match: [String]
+    public var noMatch: [String]
+    public init(match: [String] = [], noMatch: [String] = []) {
+        self.match = match
+        self.noMatch = noMatch
+    }
+    enum CodingKeys: String, CodingKey { case match, noMatch }
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        match = try c.decodeIfPresent([String].self, forKey: .match) ?? []
+        noMatch = try c.decodeIfPresent([String].self, forKey: .noMatch) ?? []
+    }
+}
+
+/// `sections.yaml`: header wordings and what a mention under them implies.
+struct SectionsFile: Codable {
+    struct Entry: Codable {
+        var id: String
+        var label: String?
+        var header: String
+        /// Assertion implied for every mention in the section (`other`, `historical`, `planned`).
+        var implies: AssertionCategory?
+        /// Free tags attribute linking and coding read, e.g. `procedure`, `diagnosis`, `plan`.
+        var tags: [String]?
+        var examples: Examples?
+    }
+    var sections: [Entry]
+}
+
+/// `context.yaml`: ConText cues with category, direction and scope.
+struct ContextFile: Codable {
+    struct Cue: Codable {
+        var id: String
+        var category: CueCategory
+        var direction: CueDirection?
+        /// Maximum number of words the cue reaches; nil = to the end of the sentence.
+        var window: Int?
+        /// For `terminate` cues: which categories they stop (default: all).
+        var stops: [AssertionCategory]?
+        var pattern: String
+        var examples: Examples?
+    }
+    var cues: [Cue]
+}
+
+/// `attributes.yaml`: the properties a finding can carry, each value with its own wording.
+struct AttributesFile: Codable {
+    struct Value: Codable {
+        var value: String
+        var pattern: String
+        /// Extra facts about the value, e.g. a joint's `class` or a nerve's `code`.
+        var properties: [String: String]?
+        var examples: Examples?
+    }
+    struct Attribute: Codable {
+        var id: String
+        var label: String?
+        /// How far from the finding a value may be and still belong to it.
+        var reach: AttributeReach?
+        /// Whether a finding can hold several values (muscles, nerves) rather than one.
+        var multiple: Bool?
+        /// Attributes whose values take their own side from the side word next to them
+        /// ("right knee and left shoulder"), rather than from the finding as a whole.
+        var binds: [String]?
+        var values: [Value]
+    }
+    var attributes: [Attribute]
+}
+
+/// A code rule: when the finding's attributes match `when`, suggest `codes`.
+struct CodeRuleEntry: Codable {
+    /// attribute → value; `attr.property` tests a value's property; `attr.count` tests how many
+    /// values ('>=3', '1-2', '0'); the value `none` means the attribute was not documented.
+    var when: [String: String]?
+    /// ICD-10-CM or procedure codes; `${attr.property}` takes the code from a value's property.
+    var codes: [String]
+    /// The query kind this documentation gap raises; the codes are then marked pending it.
+    var query: String?
+    /// Free text shown in the report as the reason for this rule.
+    var note: String?
+}
+
+/// `conditions/*.yaml` and `procedures/*.yaml`: the concepts the engine finds and codes.
+struct ConceptFile: Codable {
+    struct Concept: Codable {
+        var id: String
+        var kind: ConceptKind
+        var label: String
+        var patterns: [String]
+        var examples: Examples?
+        var attributes: [String]?
+        var coding: [CodeRuleEntry]?
+        /// One finding (and so one claim line or code) per distinct value of this attribute:
+        /// each joint, each nerve.
+        var per: String?
+        /// Procedures: condition concepts that support this procedure (medical necessity).
+        var supports: [String]?
+        /// Conditions: concepts whose presence means this one is not coded (e.g. a definitive
+        /// diagnosis that explains a symptom).
+        var suppressedBy: [String]?
+    }
+    var concepts: [Concept]
+}
+
+/// `queries.yaml`: the wording of each provider query kind.
+struct QueriesFile: Codable {
+    struct Template: Codable {
+        var kind: String
+        var title: String
+        /// The question; `{finding}` is replaced by the finding's label.
+        var question: String
+        var options: [String]
+    }
+    var queries: [Template]
+}
+
+public enum ConceptKind: String, Codable, Sendable { case condition, procedure }
+
+public enum CueCategory: String, Codable, Sendable {
+    case negated, uncertain, planned, historical, other
+    /// A phrase that looks like a cue but is not one ("no increase", "not only").
+    case pseudo
+    /// Ends a cue's scope ("but", "however").
+    case terminate
+    /// States that a procedure was done ("performed today", "was injected"); it overrides a
+    /// planned or historical reading in the same sentence.
+    case performed
+}
+
+public enum CueDirection: String, Codable, Sendable { case forward, backward, both }
+
+public enum AttributeReach: String, Codable, Sendable {
+    /// Only inside the same sentence as the finding.
+    case sentence
+    /// The sentence first, then the rest of the section.
+    case section
+}
+
+/// What a context cue or section makes of a mention.
+public enum AssertionCategory: String, Codable, Sendable, CaseIterable {
+    case negated, uncertain, planned, historical, other
+}

@@ -1,0 +1,60 @@
+import PCRE2
+
+/// Runs every compiled pattern set over the whole note once and places each hit in its sentence.
+enum Scanner {
+    static func scan(_ document: Document, bytes: UnsafeBufferPointer<UInt8>, lexicon: Lexicon, matcher: Matcher) throws(PCRE2Error) -> Scan {
+        func sentence(_ range: Range<Int>) -> Int { document.sentenceIndex(containing: range.lowerBound) }
+
+        var mentions: [Mention] = []
+        for hit in dropNested(try lexicon.conceptPatterns.hits(in: bytes, using: matcher)) {
+            mentions.append(Mention(concept: hit.entry, range: hit.range, sentence: sentence(hit.range)))
+        }
+        var cues: [CueHit] = []
+        for hit in dropNested(try lexicon.cuePatterns.hits(in: bytes, using: matcher)) {
+            cues.append(CueHit(cue: hit.entry, range: hit.range, sentence: sentence(hit.range)))
+        }
+        var attributes: [AttributeHit] = []
+        for (index, set) in lexicon.attributePatterns.enumerated() {
+            // Within one attribute the longest value wins ("bilateral knees" over "knees").
+            for hit in dropOverlapping(try set.hits(in: bytes, using: matcher)) {
+                attributes.append(AttributeHit(attribute: index, value: hit.entry, range: hit.range, sentence: sentence(hit.range)))
+            }
+        }
+        var cuesBySentence = Array(repeating: [Int](), count: document.sentences.count)
+        for (i, cue) in cues.enumerated() { cuesBySentence[cue.sentence].append(i) }
+        var attributesBySentence = Array(repeating: [Int](), count: document.sentences.count)
+        for (i, hit) in attributes.enumerated() { attributesBySentence[hit.sentence].append(i) }
+        var mentionsBySentence = Array(repeating: [Int](), count: document.sentences.count)
+        for (i, mention) in mentions.enumerated() { mentionsBySentence[mention.sentence].append(i) }
+        return Scan(mentions: mentions, cues: cues, attributes: attributes, cuesBySentence: cuesBySentence,
+                    attributesBySentence: attributesBySentence, mentionsBySentence: mentionsBySentence)
+    }
+
+    /// Drops a hit that lies inside a longer hit of the same entry: overlapping restarts find
+    /// "knee" again inside "left knee".
+    static func dropNested(_ hits: [PatternSet.Hit]) -> [PatternSet.Hit] {
+        var kept: [PatternSet.Hit] = []
+        var lastEndByEntry: [Int: Int] = [:]
+        for hit in hits.sorted(by: { ($0.range.lowerBound, -$0.range.count) < ($1.range.lowerBound, -$1.range.count) }) {
+            if let end = lastEndByEntry[hit.entry], hit.range.upperBound <= end { continue }
+            lastEndByEntry[hit.entry] = max(lastEndByEntry[hit.entry] ?? 0, hit.range.upperBound)
+            kept.append(hit)
+        }
+        return kept
+    }
+
+    /// Keeps the longest of overlapping hits (ties: the earlier entry), for attribute values that
+    /// are mutually exclusive readings of the same words.
+    static func dropOverlapping(_ hits: [PatternSet.Hit]) -> [PatternSet.Hit] {
+        let ordered = hits.sorted { ($0.range.lowerBound, -$0.range.count, $0.entry) < ($1.range.lowerBound, -$1.range.count, $1.entry) }
+        var kept: [PatternSet.Hit] = []
+        for hit in ordered {
+            if let last = kept.last, hit.range.lowerBound < last.range.upperBound {
+                if hit.range.count > last.range.count { kept[kept.count - 1] = hit }
+                continue
+            }
+            kept.append(hit)
+        }
+        return kept
+    }
+}

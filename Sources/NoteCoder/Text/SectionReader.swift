@@ -1,0 +1,36 @@
+import PCRE2
+
+/// Finds section headers with the lexicon's header patterns and cuts the note into sections.
+enum SectionReader {
+    /// A header starts a line (after optional bullets), follows a sentence end on the same line
+    /// ("… stable. PLAN: …"), or follows a run of spaces, as run-on dictated headers do.
+    static let headerPrefix = "(?:^|(?<=[.!?])[ \\t]+|(?<=[ \\t][ \\t]))[ \\t]*(?:[-*>•]+[ \\t]*)?"
+    /// A header ends with a colon, a spaced dash, or the end of its line.
+    static let headerSuffix = "[ \\t]*(?::|-(?=[ \\t])|(?=\\r?$))"
+
+    static func sections(in bytes: UnsafeBufferPointer<UInt8>, lexicon: Lexicon, matcher: Matcher) throws(PCRE2Error) -> [Section] {
+        var headers: [(definition: Int, range: Range<Int>)] = []
+        for hit in try lexicon.sectionPatterns.hits(in: bytes, using: matcher) {
+            if let last = headers.last, hit.range.lowerBound < last.range.upperBound {
+                // Overlap: keep the longer header ("past medical history" over "history").
+                if hit.range.count > last.range.count && hit.range.lowerBound == last.range.lowerBound {
+                    headers[headers.count - 1] = (hit.entry, hit.range)
+                }
+                continue
+            }
+            headers.append((hit.entry, hit.range))
+        }
+        var sections: [Section] = []
+        let firstStart = headers.first?.range.lowerBound ?? bytes.count
+        if firstStart > 0 || headers.isEmpty {
+            sections.append(Section(definition: nil, header: nil, range: 0..<firstStart))
+        }
+        for (index, header) in headers.enumerated() {
+            let end = index + 1 < headers.count ? headers[index + 1].range.lowerBound : bytes.count
+            var start = header.range.lowerBound
+            while start < header.range.upperBound, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+            sections.append(Section(definition: header.definition, header: start..<header.range.upperBound, range: start..<end))
+        }
+        return sections
+    }
+}

@@ -1,0 +1,81 @@
+/// Cuts each section into sentences on bytes: clinical notes mix prose, one-item-per-line
+/// templates, bullets and checkbox lines, so line structure counts as much as punctuation.
+enum SentenceSplitter {
+    /// Words after which a period does not end a sentence.
+    static let abbreviations: Set<String> = [
+        "dr", "mr", "mrs", "ms", "vs", "e.g", "i.e", "etc", "approx", "pt", "no", "st", "cc", "mg", "ml",
+        "inc", "jr", "sr", "fig", "min", "hr", "hrs", "q", "b.i.d", "t.i.d", "q.i.d", "p.o", "a.m", "p.m",
+        "r", "l", "c", "d", "s", "t", "b", "u", "n",
+    ]
+
+    static func sentences(in bytes: [UInt8], sections: [Section]) -> [Sentence] {
+        var result: [Sentence] = []
+        for (sectionIndex, section) in sections.enumerated() {
+            var start = section.header?.upperBound ?? section.range.lowerBound
+            var i = start
+            let end = section.range.upperBound
+            func emit(_ upTo: Int) {
+                var a = start, b = upTo
+                while a < b, isSpace(bytes[a]) { a += 1 }
+                while b > a, isSpace(bytes[b - 1]) { b -= 1 }
+                if a < b { result.append(Sentence(range: a..<b, section: sectionIndex)) }
+                start = upTo
+            }
+            while i < end {
+                let b = bytes[i]
+                if b == 0x2E || b == 0x21 || b == 0x3F { // . ! ?
+                    if i + 1 >= end || isSpace(bytes[i + 1]) {
+                        if b != 0x2E || !isAbbreviation(bytes, before: i, from: start) || nextStartsNewLine(bytes, after: i, end: end) {
+                            if !nextIsLowercase(bytes, after: i + 1, end: end) {
+                                emit(i + 1)
+                            }
+                        }
+                    }
+                } else if b == 0x0A {
+                    if lineBreakEndsSentence(bytes, at: i, lineStart: start, end: end) { emit(i) }
+                }
+                i += 1
+            }
+            emit(end)
+        }
+        return result
+    }
+
+    static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+
+    static func isAbbreviation(_ bytes: [UInt8], before dot: Int, from start: Int) -> Bool {
+        var a = dot
+        while a > start, !isSpace(bytes[a - 1]), bytes[a - 1] != 0x28 { a -= 1 }
+        let word = String(decoding: bytes[a..<dot], as: UTF8.self).lowercased()
+        return abbreviations.contains(word)
+    }
+
+    static func nextIsLowercase(_ bytes: [UInt8], after index: Int, end: Int) -> Bool {
+        var i = index
+        while i < end, bytes[i] == 0x20 || bytes[i] == 0x09 { i += 1 }
+        return i < end && bytes[i] >= 0x61 && bytes[i] <= 0x7A
+    }
+
+    static func nextStartsNewLine(_ bytes: [UInt8], after index: Int, end: Int) -> Bool {
+        var i = index + 1
+        while i < end, bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0D { i += 1 }
+        return i < end && bytes[i] == 0x0A
+    }
+
+    /// A line break ends a sentence unless the next line continues it in lower case (wrapped prose).
+    static func lineBreakEndsSentence(_ bytes: [UInt8], at newline: Int, lineStart: Int, end: Int) -> Bool {
+        var i = newline + 1
+        while i < end, bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0D { i += 1 }
+        guard i < end else { return true }
+        let next = bytes[i]
+        if next == 0x0A { return true }
+        if next >= 0x61 && next <= 0x7A {
+            // Lower-case continuation of a line that did not end with punctuation: wrapped prose.
+            var j = newline
+            while j > lineStart, isSpace(bytes[j - 1]) { j -= 1 }
+            let last = j > lineStart ? bytes[j - 1] : 0x2E
+            return last == 0x2E || last == 0x3A || last == 0x3B
+        }
+        return true
+    }
+}

@@ -1,0 +1,47 @@
+internal import CPCRE2
+
+/// A compiled, JIT-optimised PCRE2 pattern.
+///
+/// PCRE2 documents a compiled pattern as safe to share between threads once JIT compilation has
+/// finished (pcre2api(3), MULTITHREADING), which is why compilation and JIT happen here, in `init`,
+/// and nothing mutates the code afterwards. Per-thread state lives in `Matcher`.
+public final class Pattern: @unchecked Sendable {
+    public struct Options: OptionSet, Sendable {
+        public let rawValue: UInt32
+        public init(rawValue: UInt32) { self.rawValue = rawValue }
+        public static let caseless = Options(rawValue: PCRE2_CASELESS)
+        public static let multiline = Options(rawValue: PCRE2_MULTILINE)
+        public static let extended = Options(rawValue: PCRE2_EXTENDED)
+        public static let dotAll = Options(rawValue: PCRE2_DOTALL)
+    }
+
+    let code: OpaquePointer
+    /// The source, kept for error messages and for `lexicon check`.
+    public let source: String
+    /// Number of capturing groups, so a `Matcher` can size its match data once.
+    public let captureCount: Int
+    /// Whether JIT compilation succeeded; without it the interpreter runs (slower, same results).
+    public let isJITCompiled: Bool
+
+    /// Compiles `source` as UTF-8. The subject is validated once per note by the caller, so
+    /// matches run with `PCRE2_NO_UTF_CHECK` (a per-call check makes find-all loops quadratic).
+    public init(_ source: String, options: Options = [.caseless]) throws(PCRE2Error) {
+        var errorCode: Int32 = 0
+        var errorOffset = 0
+        let utf8 = Array(source.utf8)
+        let compiled = utf8.withUnsafeBufferPointer { buffer in
+            pcre2_compile_8(
+                buffer.baseAddress, buffer.count, PCRE2_UTF | options.rawValue,
+                &errorCode, &errorOffset, nil)
+        }
+        guard let compiled else { throw PCRE2Error(code: errorCode, patternOffset: errorOffset) }
+        code = compiled
+        self.source = source
+        isJITCompiled = pcre2_jit_compile_8(compiled, PCRE2_JIT_COMPLETE) == 0
+        var count: UInt32 = 0
+        pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_CAPTURECOUNT), &count)
+        captureCount = Int(count)
+    }
+
+    deinit { pcre2_code_free_8(code) }
+}
