@@ -114,7 +114,7 @@ public struct AssertionScore: Codable, Sendable, Equatable {
     }
 
     /// Runs the engine on each gold row's sentence and target, and scores the answers.
-    public static func evaluate(gold: [AssertionRow], engine: AssertionTSV.Engine) -> AssertionScore {
+    public static func evaluate(gold: [AssertionRow], engine: AssertionTSV.ContextCall) -> AssertionScore {
         AssertionScore(gold: gold, predicted: AssertionTSV.label(gold, engine: engine))
     }
 

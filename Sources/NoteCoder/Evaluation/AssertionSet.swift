@@ -71,7 +71,7 @@ public enum AssertionTSV {
     public static let columns = ["id", "target", "sentence", "negation", "temporality", "experiencer"]
 
     /// The engine for one row: nil when the target is not in the sentence.
-    public typealias Engine = (_ sentence: String, _ target: String)
+    public typealias ContextCall = (_ sentence: String, _ target: String)
         -> (AssertionRow.Negation, AssertionRow.Temporality, AssertionRow.Experiencer)?
 
     /// What a read gives: the good rows, each with its line, and the bad rows' errors. Bad rows
@@ -84,7 +84,8 @@ public enum AssertionTSV {
     }
 
     /// Reads a file. With `requireLabels`, the three label columns must exist and every row must
-    /// fill them (a gold set); without, they are read when present (an input for `context`).
+    /// fill them with a known value (a gold set); without, they are read when present and a bad
+    /// one is reported but left empty (an input for `context`).
     public static func read(contentsOf url: URL, requireLabels: Bool = false) throws(AssertionFileError) -> Contents {
         let text: String
         do {
@@ -161,7 +162,9 @@ public enum AssertionTSV {
             row.negation = label("negation", AssertionRow.Negation.self)
             row.temporality = label("temporality", AssertionRow.Temporality.self)
             row.experiencer = label("experiencer", AssertionRow.Experiencer.self)
-            guard ok else { continue }
+            // `context` reads only id, target and sentence, so there a bad label is reported but
+            // does not cost the row; in a gold set it does, as the row cannot be scored.
+            guard ok || !requireLabels else { continue }
             contents.rows.append(row)
             contents.lines.append(lineNumber)
         }
@@ -187,7 +190,7 @@ public enum AssertionTSV {
 
     /// Runs the engine on each row, replacing the labels with the engine's (empty where the
     /// target was not found). Input order is kept, as `notecoder context` must print it.
-    public static func label(_ rows: [AssertionRow], engine: Engine) -> [AssertionRow] {
+    public static func label(_ rows: [AssertionRow], engine: ContextCall) -> [AssertionRow] {
         rows.map { row in
             var out = AssertionRow(id: row.id, target: row.target, sentence: row.sentence)
             if let labels = engine(row.sentence, row.target) {

@@ -7,7 +7,7 @@ public import Foundation
 public struct Evaluator: Sendable {
     /// Codes one note. `dateOfService` is the gold's, so the engine picks the code set in force
     /// that day; nil means the engine's own rule for a missing date applies.
-    public typealias Engine = (_ id: String, _ text: String, _ dateOfService: String?) throws -> CodedNote
+    public typealias EngineCall = (_ id: String, _ text: String, _ dateOfService: String?) throws -> CodedNote
 
     public init() {}
 
@@ -20,7 +20,7 @@ public struct Evaluator: Sendable {
         set: URL,
         scope: CodeScope,
         scopeName: String,
-        engine: Engine
+        engine: EngineCall
     ) throws(EvaluationError) -> EvaluationResult {
         let notesDir = set.appendingPathComponent("notes", isDirectory: true)
         let goldDir = set.appendingPathComponent("gold", isDirectory: true)
@@ -67,7 +67,7 @@ public struct Evaluator: Sendable {
 
     /// Loads the scope file and evaluates; the scope is named by the path as given, which is
     /// what FORMAT.md's JSON shows (`"scope": "Lexicons/scope.yaml"`).
-    public func evaluate(set: URL, scopeFile: URL, engine: Engine) throws -> EvaluationResult {
+    public func evaluate(set: URL, scopeFile: URL, engine: EngineCall) throws -> EvaluationResult {
         let scope = try CodeScope.load(from: scopeFile)
         return try evaluate(set: set, scope: scope, scopeName: scopeFile.relativePath, engine: engine)
     }
