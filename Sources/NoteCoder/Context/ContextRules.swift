@@ -2,8 +2,10 @@
 /// up to the end of its sentence, a word window, or a terminating cue; the section a mention
 /// sits in may imply a category of its own (family history → someone else's).
 enum ContextRules {
+    /// - Parameter kind: the kind of concept asserted about; nil for attribute words and for the
+    ///   `context` command's free targets (section implications then apply whatever their kinds).
     static func assertions(
-        for range: Range<Int>, sentence: Int, document: Document, scan: Scan, lexicon: Lexicon
+        for range: Range<Int>, sentence: Int, document: Document, scan: Scan, lexicon: Lexicon, kind: ConceptKind? = nil
     ) -> [Assertion] {
         var result: [Assertion] = []
         let cueIndices = scan.cuesBySentence[sentence]
@@ -40,7 +42,8 @@ enum ContextRules {
             result.append(Assertion(category: category, source: .cue(index: hit.cue, range: hit.range)))
         }
         let sectionIndex = document.sentences[sentence].section
-        if let definition = document.sections[sectionIndex].definition, let implied = lexicon.sections[definition].implies {
+        if let definition = document.sections[sectionIndex].definition, let implied = lexicon.sections[definition].implies,
+           kind.map({ lexicon.sections[definition].impliesFor.contains($0) }) ?? true {
             result.append(Assertion(category: implied, source: .section(index: definition)))
         }
         if performed {

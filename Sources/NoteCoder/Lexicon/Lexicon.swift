@@ -20,12 +20,14 @@ public struct Lexicon: Sendable {
     let cuePatterns: PatternSet
     /// One set per attribute, in the order of `attributes`.
     let attributePatterns: [PatternSet]
-    let conceptPatterns: PatternSet
+    /// Conditions and procedures are matched separately so that a condition ("carpal tunnel
+    /// syndrome") never hides a procedure starting at the same word ("carpal tunnel injection").
+    let conceptPatterns: [PatternSet]
     let datePatterns: DatePatterns
 
     /// The largest capture count of any compiled pattern, to size each thread's `Matcher`.
     public var maxCaptures: Int {
-        ([sectionPatterns, cuePatterns, conceptPatterns] + attributePatterns).map(\.maxCaptures).max() ?? 0
+        ([sectionPatterns, cuePatterns] + conceptPatterns + attributePatterns).map(\.maxCaptures).max() ?? 0
     }
 
     /// A matcher suited to this lexicon; create one per thread.
@@ -48,6 +50,7 @@ public struct SectionDefinition: Sendable {
     public var id: String
     public var label: String
     public var implies: AssertionCategory?
+    public var impliesFor: Set<ConceptKind>
     public var tags: Set<String>
     public var location: SourceLocation
 }

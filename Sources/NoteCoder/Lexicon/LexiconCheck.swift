@@ -46,7 +46,10 @@ extension Lexicon {
             case .cue:
                 return try cuePatterns.hits(in: buffer, using: matcher).contains { $0.entry == set.index }
             case .concept:
-                return try conceptPatterns.hits(in: buffer, using: matcher).contains { $0.entry == set.index }
+                for patterns in conceptPatterns where try patterns.hits(in: buffer, using: matcher).contains(where: { $0.entry == set.index }) {
+                    return true
+                }
+                return false
             case let .attribute(attribute):
                 let hits = Scanner.dropOverlapping(try attributePatterns[attribute].hits(in: buffer, using: matcher))
                 return hits.contains { $0.entry == set.index }

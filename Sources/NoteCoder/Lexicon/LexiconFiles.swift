@@ -27,6 +27,9 @@ struct SectionsFile: Codable {
         var header: String
         /// Assertion implied for every mention in the section (`other`, `historical`, `planned`).
         var implies: AssertionCategory?
+        /// The kinds of concept the implication applies to (default: all). A plan section makes
+        /// a procedure planned, but a diagnosis restated in the plan is still a diagnosis.
+        var impliesFor: [ConceptKind]?
         /// Free tags attribute linking and coding read, e.g. `procedure`, `diagnosis`, `plan`.
         var tags: [String]?
         var examples: Examples?
@@ -45,6 +48,9 @@ struct ContextFile: Codable {
         /// For `terminate` cues: which categories they stop (default: all).
         var stops: [AssertionCategory]?
         var pattern: String
+        /// Whether the pattern must stand as whole words (default true); false for punctuation
+        /// cues such as "?" and ";".
+        var wholeWord: Bool?
         var examples: Examples?
     }
     var cues: [Cue]

@@ -65,11 +65,14 @@ struct LexiconLoader {
                 directory: root.path, sections: sections, cues: cues, attributes: attributes, concepts: concepts,
                 queries: queries, icd10cm: icd, procedures: catalogue, scope: scope, scopeFile: shown("scope.yaml"),
                 sectionPatterns: try PatternSet(alternatives: sectionAlternatives, prefix: SectionReader.headerPrefix, suffix: SectionReader.headerSuffix, options: [.caseless, .multiline]),
-                cuePatterns: try PatternSet(alternatives: cueAlternatives, prefix: PatternWrapping.phrasePrefix, suffix: PatternWrapping.phraseSuffix),
+                cuePatterns: try PatternSet(alternatives: cueAlternatives, prefix: "", suffix: ""),
                 attributePatterns: try attributeAlternatives.map { alternatives throws(PCRE2Error) in
-                    try PatternSet(alternatives: alternatives, prefix: PatternWrapping.phrasePrefix, suffix: PatternWrapping.phraseSuffix)
+                    try PatternSet(alternatives: alternatives.map { ($0.entry, PatternWrapping.phrase($0.source)) }, prefix: "", suffix: "")
                 },
-                conceptPatterns: try PatternSet(alternatives: conceptAlternatives, prefix: PatternWrapping.phrasePrefix, suffix: PatternWrapping.phraseSuffix),
+                conceptPatterns: try [ConceptKind.condition, .procedure].map { kind throws(PCRE2Error) in
+                    try PatternSet(alternatives: conceptAlternatives.filter { concepts[$0.entry].kind == kind }.map { ($0.entry, PatternWrapping.phrase($0.source)) },
+                                   prefix: "", suffix: "")
+                },
                 datePatterns: try DatePatterns(labels: datesFile?.content.labels ?? []))
             return lexicon
         } catch {
@@ -135,7 +138,7 @@ struct LexiconLoader {
             if compiles(entry.header, file: source.path, line: source.line("sections", index: index, then: ["header"]), entry: entry.id) {
                 alternatives.append((definitions.count, entry.header))
             }
-            definitions.append(SectionDefinition(id: entry.id, label: entry.label ?? entry.id, implies: entry.implies, tags: Set(entry.tags ?? []), location: location))
+            definitions.append(SectionDefinition(id: entry.id, label: entry.label ?? entry.id, implies: entry.implies, impliesFor: Set(entry.impliesFor ?? [.condition, .procedure]), tags: Set(entry.tags ?? []), location: location))
             examples.append(ExampleSet(group: .section, index: definitions.count - 1, id: entry.id, location: location, examples: entry.examples))
         }
         return (definitions, alternatives)
@@ -148,7 +151,7 @@ struct LexiconLoader {
         for (index, cue) in source.content.cues.enumerated() {
             let location = SourceLocation(file: source.path, line: source.line("cues", index: index))
             if compiles(cue.pattern, file: source.path, line: source.line("cues", index: index, then: ["pattern"]), entry: cue.id) {
-                alternatives.append((definitions.count, cue.pattern))
+                alternatives.append((definitions.count, cue.wholeWord == false ? cue.pattern : PatternWrapping.phrase(cue.pattern)))
             }
             definitions.append(CueDefinition(
                 id: cue.id, category: cue.category, direction: cue.direction ?? .forward, window: cue.window,

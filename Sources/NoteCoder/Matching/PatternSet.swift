@@ -31,7 +31,13 @@ public struct PatternSet: Sendable {
             current = []
             size = 0
         }
-        for alternative in alternatives {
+        // PCRE2 takes the first alternative that matches at a position, so at one start only one
+        // entry is found. Longer sources are usually the more specific phrases ("no evidence of"
+        // over "no", "no change" over "no"), so they are tried first.
+        let ordered = alternatives.enumerated().sorted {
+            ($0.element.source.utf8.count, -$0.offset) > ($1.element.source.utf8.count, -$1.offset)
+        }.map(\.element)
+        for alternative in ordered {
             let piece = "(?:\(alternative.source))(*:\(alternative.entry))"
             if size + piece.utf8.count > shardBytes { try flush() }
             current.append(piece)
@@ -61,4 +67,6 @@ public struct PatternSet: Sendable {
 enum PatternWrapping {
     static let phrasePrefix = "(?<![A-Za-z0-9])"
     static let phraseSuffix = "(?![A-Za-z0-9])"
+
+    static func phrase(_ source: String) -> String { phrasePrefix + "(?:" + source + ")" + phraseSuffix }
 }

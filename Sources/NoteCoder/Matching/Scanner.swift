@@ -6,9 +6,12 @@ enum Scanner {
         func sentence(_ range: Range<Int>) -> Int { document.sentenceIndex(containing: range.lowerBound) }
 
         var mentions: [Mention] = []
-        for hit in dropNested(try lexicon.conceptPatterns.hits(in: bytes, using: matcher)) {
-            mentions.append(Mention(concept: hit.entry, range: hit.range, sentence: sentence(hit.range)))
+        for set in lexicon.conceptPatterns {
+            for hit in dropNested(try set.hits(in: bytes, using: matcher)) {
+                mentions.append(Mention(concept: hit.entry, range: hit.range, sentence: sentence(hit.range)))
+            }
         }
+        mentions.sort { ($0.range.lowerBound, $0.concept) < ($1.range.lowerBound, $1.concept) }
         var cues: [CueHit] = []
         for hit in dropNested(try lexicon.cuePatterns.hits(in: bytes, using: matcher)) {
             cues.append(CueHit(cue: hit.entry, range: hit.range, sentence: sentence(hit.range)))

@@ -105,7 +105,8 @@ struct NoteRun {
         var affirmed: [Int] = []
         var seenExclusions: Set<String> = []
         for (index, mention) in scan.mentions.enumerated() {
-            let assertions = ContextRules.assertions(for: mention.range, sentence: mention.sentence, document: document, scan: scan, lexicon: lexicon)
+            let assertions = ContextRules.assertions(for: mention.range, sentence: mention.sentence, document: document, scan: scan, lexicon: lexicon,
+                                                     kind: lexicon.concepts[mention.concept].kind)
             guard let deciding = assertions.deciding else { affirmed.append(index); continue }
             let concept = lexicon.concepts[mention.concept]
             let key = "\(concept.id)|\(deciding.category.rawValue)|\(mention.sentence)"

@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import NoteCoder
+
+struct LexiconCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "lexicon", abstract: "Work with the lexicons.", subcommands: [Check.self])
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check the lexicons: patterns compile, every example holds, IDs are unique, every code exists and is billable.")
+
+        @Argument(help: "The lexicon folder (default: ./Lexicons).")
+        var directory: String = "Lexicons"
+
+        func run() throws {
+            let url = URL(fileURLWithPath: directory)
+            let lexicon: Lexicon
+            let examples: [ExampleSet]
+            do {
+                (lexicon, examples) = try Lexicon.loadWithExamples(from: url)
+            } catch {
+                Console.error(error.description)
+                Console.error("lexicon check: \(error.problems.count) problem(s) in \(directory)")
+                throw ExitStatus.badLexicon
+            }
+            let failures = lexicon.checkExamples(examples)
+            for failure in failures { Console.error(failure.description) }
+            let exampleCount = examples.reduce(0) { $0 + ($1.examples?.match.count ?? 0) + ($1.examples?.noMatch.count ?? 0) }
+            let summary = "\(lexicon.concepts.count) concepts, \(lexicon.cues.count) cues, \(lexicon.sections.count) sections, "
+                + "\(lexicon.attributes.count) attributes, \(lexicon.queries.count) query kinds, \(exampleCount) examples; "
+                + "ICD-10-CM editions: \(lexicon.icd10cm.editions.map(\.name).joined(separator: ", ")); "
+                + "\(lexicon.procedures.allCodes.count) procedure codes"
+            if failures.isEmpty {
+                Console.write("lexicon check: OK — \(summary)\n")
+            } else {
+                Console.error("lexicon check: \(failures.count) example(s) failed — \(summary)")
+                throw ExitStatus.badLexicon
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import NoteCoder
+
+@main
+struct NoteCoderCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "notecoder",
+        abstract: "Suggest ICD-10-CM and CPT/HCPCS codes, with evidence and provider queries, from pain-management notes.",
+        discussion: """
+            Exit status: 0 success; 1 some notes could not be coded (evaluate); 64 bad usage; \
+            65 bad input (unreadable note, invalid UTF-8, malformed file); 66 input not found; \
+            78 the lexicons are invalid.
+            """,
+        subcommands: [Suggest.self, LexiconCommand.self, Evaluate.self, Context.self])
+}
+
+/// Exit statuses documented in `notecoder --help` and the README.
+enum ExitStatus {
+    static let notesFailed = ExitCode(1)
+    static let badInput = ExitCode(65)
+    static let inputMissing = ExitCode(66)
+    static let badLexicon = ExitCode(78)
+}
+
+struct LexiconOption: ParsableArguments {
+    @Option(name: .long, help: "The lexicon folder (default: $NOTECODER_LEXICONS, else ./Lexicons).")
+    var lexicons: String?
+
+    var url: URL {
+        URL(fileURLWithPath: lexicons ?? ProcessInfo.processInfo.environment["NOTECODER_LEXICONS"] ?? "Lexicons")
+    }
+
+    /// Loads the lexicons or exits with the lexicon status and every problem on standard error.
+    func load() throws -> Lexicon {
+        do {
+            return try Lexicon.load(from: url)
+        } catch {
+            Console.error("notecoder: the lexicons in \(url.path) are invalid:\n\(error.description)")
+            throw ExitStatus.badLexicon
+        }
+    }
+}
+
+enum Console {
+    static func error(_ message: String) {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
+
+    static func write(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    /// Reads a file, or standard input for "-", naming the file when it cannot.
+    static func read(_ path: String) throws -> [UInt8] {
+        if path == "-" { return [UInt8](FileHandle.standardInput.readDataToEndOfFile()) }
+        guard FileManager.default.fileExists(atPath: path) else {
+            error("notecoder: \(path): no such file")
+            throw ExitStatus.inputMissing
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            error("notecoder: \(path): cannot be read")
+            throw ExitStatus.badInput
+        }
+        return [UInt8](data)
+    }
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+func parseDay(_ text: String) throws -> Day {
+    guard let day = Day(iso: text) else { throw ValidationError("'\(text)' is not a date of the form YYYY-MM-DD") }
+    return day
+}
