@@ -2,6 +2,8 @@
 enum AttributeLinker {
     /// Side words further than this from a site word are not read as that site's side.
     static let bindingReach = 24
+    /// A side written after the site binds only when it follows directly ("knee, right").
+    static let followingReach = 3
 
     static func findings(
         affirmed: [Int], document: Document, scan: Scan, lexicon: Lexicon, negatedAttributes: Set<Int>
@@ -43,7 +45,13 @@ enum AttributeLinker {
                 }
             }
         }
-        return order.compactMap { grouped[$0] }
+        let findings = order.compactMap { grouped[$0] }
+        // "Osteoarthritis" restated without a joint is the same condition as the sited one, not
+        // a second condition of an unknown joint.
+        return findings.filter { finding in
+            finding.site != nil || lexicon.concepts[finding.concept].per == nil
+                || !findings.contains { $0.concept == finding.concept && $0.site != nil }
+        }
     }
 
     /// Sides from several mentions: for a condition, right here and left there is both sides;
@@ -83,11 +91,17 @@ enum AttributeLinker {
             if rivals.contains(where: { distance(hit.range, scan.mentions[$0].range) < mine }) { return nil }
             return (hit, i)
         }
-        if candidates.isEmpty && attribute.reach == .section {
+        if candidates.isEmpty && (attribute.reach == .section || attribute.reach == .note) {
             let section = document.sentences[mention.sentence].section
             candidates = scan.attributes.enumerated().compactMap { i, hit in
                 guard hit.attribute == attributeIndex, !negated.contains(i),
                       document.sentences[hit.sentence].section == section else { return nil }
+                return (hit, i)
+            }
+        }
+        if candidates.isEmpty && attribute.reach == .note {
+            candidates = scan.attributes.enumerated().compactMap { i, hit in
+                guard hit.attribute == attributeIndex, !negated.contains(i) else { return nil }
                 return (hit, i)
             }
         }
@@ -103,9 +117,19 @@ enum AttributeLinker {
     static func boundSide(of hit: AttributeHit, sideIndex: Int?, scan: Scan, lexicon: Lexicon, negated: Set<Int>) -> String? {
         guard let sideIndex, lexicon.attributes[sideIndex].binds.contains(lexicon.attributes[hit.attribute].id) else { return nil }
         let sides = scan.attributesBySentence[hit.sentence].filter { scan.attributes[$0].attribute == sideIndex && !negated.contains($0) }
-        let nearest = sides.min { distance(scan.attributes[$0].range, hit.range) < distance(scan.attributes[$1].range, hit.range) }
-        guard let nearest, distance(scan.attributes[nearest].range, hit.range) <= bindingReach else { return nil }
-        return lexicon.attributes[sideIndex].values[scan.attributes[nearest].value].value
+        // English puts the side before the site ("left knee"); a side after it binds only when it
+        // follows at once ("knee, right"), not in "hips, left worse than right".
+        let before = sides.filter { scan.attributes[$0].range.upperBound <= hit.range.lowerBound }
+            .max { scan.attributes[$0].range.lowerBound < scan.attributes[$1].range.lowerBound }
+        if let before, distance(scan.attributes[before].range, hit.range) <= bindingReach {
+            return lexicon.attributes[sideIndex].values[scan.attributes[before].value].value
+        }
+        let after = sides.filter { scan.attributes[$0].range.lowerBound >= hit.range.upperBound }
+            .min { scan.attributes[$0].range.lowerBound < scan.attributes[$1].range.lowerBound }
+        if let after, distance(scan.attributes[after].range, hit.range) <= followingReach {
+            return lexicon.attributes[sideIndex].values[scan.attributes[after].value].value
+        }
+        return nil
     }
 
     static func distance(_ a: Range<Int>, _ b: Range<Int>) -> Int {

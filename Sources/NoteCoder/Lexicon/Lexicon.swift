@@ -75,6 +75,7 @@ public struct AttributeDefinition: Sendable {
     public var reach: AttributeReach
     public var multiple: Bool
     public var binds: [String]
+    public var siteKey: String?
     public var values: [AttributeValueDefinition]
     public var location: SourceLocation
 }
@@ -85,6 +86,7 @@ public struct ConceptDefinition: Sendable {
     public var label: String
     public var attributes: [String]
     public var rules: [CodeRule]
+    public var alsoRules: [CodeRule]
     public var per: String?
     public var supports: [String]
     public var suppressedBy: [String]

@@ -75,6 +75,9 @@ struct AttributesFile: Codable {
         /// Attributes whose values take their own side from the side word next to them
         /// ("right knee and left shoulder"), rather than from the finding as a whole.
         var binds: [String]?
+        /// The property that says two values are the same site for pairing and suppression
+        /// (the AC joint is in the shoulder region); default: the value itself.
+        var siteKey: String?
         var values: [Value]
     }
     var attributes: [Attribute]
@@ -103,6 +106,9 @@ struct ConceptFile: Codable {
         var examples: Examples?
         var attributes: [String]?
         var coding: [CodeRuleEntry]?
+        /// Rules that each add their codes when they hold, after `coding` chose the main code:
+        /// separately reported guidance (76942, 77002). Added once per note, not per site.
+        var also: [CodeRuleEntry]?
         /// One finding (and so one claim line or code) per distinct value of this attribute:
         /// each joint, each nerve.
         var per: String?
@@ -147,6 +153,9 @@ public enum AttributeReach: String, Codable, Sendable {
     case sentence
     /// The sentence first, then the rest of the section.
     case section
+    /// The sentence, the section, then anywhere in the note (checkbox blocks such as
+    /// "Image saved: [x]" often stand apart from the procedure they describe).
+    case note
 }
 
 /// What a context cue or section makes of a mention.

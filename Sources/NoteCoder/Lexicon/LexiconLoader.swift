@@ -180,7 +180,7 @@ struct LexiconLoader {
             }
             definitions.append(AttributeDefinition(
                 id: attribute.id, label: attribute.label ?? attribute.id, reach: attribute.reach ?? .sentence,
-                multiple: attribute.multiple ?? false, binds: attribute.binds ?? [], values: values, location: location))
+                multiple: attribute.multiple ?? false, binds: attribute.binds ?? [], siteKey: attribute.siteKey, values: values, location: location))
             alternatives.append(own)
         }
         for attribute in definitions {
@@ -244,9 +244,16 @@ struct LexiconLoader {
                         rules.append(rule)
                     }
                 }
+                var alsoRules: [CodeRule] = []
+                for (ruleIndex, entry) in (concept.also ?? []).enumerated() {
+                    let ruleLocation = SourceLocation(file: source.path, line: source.line(["concepts", index, "also", ruleIndex].map(key)))
+                    if let rule = buildRule(entry, concept: concept, location: ruleLocation, attributes: attributes, queries: queries, icd: icd, catalogue: catalogue) {
+                        alsoRules.append(rule)
+                    }
+                }
                 definitions.append(ConceptDefinition(
                     id: concept.id, kind: concept.kind, label: concept.label, attributes: concept.attributes ?? [],
-                    rules: rules, per: concept.per, supports: concept.supports ?? [], suppressedBy: concept.suppressedBy ?? [],
+                    rules: rules, alsoRules: alsoRules, per: concept.per, supports: concept.supports ?? [], suppressedBy: concept.suppressedBy ?? [],
                     location: location))
                 examples.append(ExampleSet(group: .concept, index: definitions.count - 1, id: concept.id, location: location, examples: concept.examples))
             }

@@ -169,6 +169,18 @@ struct NoteRun {
             }
             if let side = findings[p].side {
                 for d in partners where findings[d].side == nil { findings[d].side = side }
+                // Treated on one side, diagnosed only on the other: the note contradicts itself,
+                // and neither side can be coded until the provider says which.
+                let sided = partners.filter { findings[$0].side != nil }
+                if !sided.isEmpty && !sided.contains(where: { sidesAgree(findings[$0].side, side) }) {
+                    let sides = Set([side] + sided.compactMap { findings[$0].side }).sorted()
+                    findings[p].side = nil
+                    findings[p].conflictingSides = sides
+                    for d in sided {
+                        findings[d].side = nil
+                        findings[d].conflictingSides = sides
+                    }
+                }
             }
         }
     }
@@ -178,8 +190,12 @@ struct NoteRun {
     func sameSite(_ a: Finding, _ b: Finding) -> Bool {
         guard let siteA = a.site, let siteB = b.site else { return true }
         let attributeA = lexicon.concepts[a.concept].per, attributeB = lexicon.concepts[b.concept].per
-        guard attributeA == attributeB else { return true }
-        return siteA.value == siteB.value
+        guard attributeA == attributeB, let name = attributeA, let attribute = lexicon.attribute(name) else { return true }
+        if siteA.value == siteB.value { return true }
+        guard let key = attribute.siteKey,
+              let keyA = attribute.values[siteA.value].properties[key],
+              let keyB = attribute.values[siteB.value].properties[key] else { return false }
+        return keyA == keyB
     }
 
     func sidesAgree(_ a: String?, _ b: String?) -> Bool {
@@ -241,7 +257,10 @@ struct NoteRun {
             guard let outcome = outcomes[i], lexicon.concepts[finding.concept].kind == .condition else { continue }
             let concept = lexicon.concepts[finding.concept]
             var pending: [String] = []
-            if let query = outcome.query {
+            if !finding.conflictingSides.isEmpty {
+                pending.append("conflict")
+                queries.append(("conflict", describe(finding) + " (documented as " + finding.conflictingSides.joined(separator: " and ") + ")", findingEvidence(finding)))
+            } else if let query = outcome.query {
                 pending.append(query)
                 queries.append((query, describe(finding), findingEvidence(finding)))
             }
@@ -267,7 +286,7 @@ struct NoteRun {
             rules[i] = outcome
             var pending: [String] = []
             let about = describe(finding)
-            if let query = outcome.query {
+            if let query = outcome.query, !(query == "laterality" && !finding.conflictingSides.isEmpty) {
                 pending.append(query)
                 queries.append((query, about, findingEvidence(finding)))
             }
@@ -304,6 +323,18 @@ struct NoteRun {
                 for var line in ClaimLines.lines(for: code, side: finding.side, finding: i, queries: pending, lexicon: lexicon) {
                     line.diagnoses = pointers
                     lines.append(line)
+                }
+            }
+        }
+        // Separately reported add-ons (imaging guidance), once per concept however many sites.
+        var alsoDone: Set<String> = []
+        for (i, finding) in findings.enumerated() where !(rules[i]?.codes.isEmpty ?? true) {
+            let concept = lexicon.concepts[finding.concept]
+            for rule in concept.alsoRules where rule.conditions.allSatisfy({ CodeSelector.holds($0, finding: finding, lexicon: lexicon) }) {
+                for code in rule.codes where lexicon.procedures.code(code)?.validity.contains(day) == true
+                    && alsoDone.insert(concept.id + "|" + code).inserted {
+                    let pointers = lines.first { $0.finding == i }?.diagnoses ?? []
+                    lines.append(ClaimLine(code: code, modifiers: [], units: 1, finding: i, queries: [], diagnoses: pointers))
                 }
             }
         }
