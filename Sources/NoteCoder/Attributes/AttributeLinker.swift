@@ -48,9 +48,16 @@ enum AttributeLinker {
         let findings = order.compactMap { grouped[$0] }
         // "Osteoarthritis" restated without a joint is the same condition as the sited one, not
         // a second condition of an unknown joint.
+        // Likewise a vague value ("occipital nerve") beside a specific one ("greater occipital
+        // nerve") in the same note is the same site told less precisely.
+        func isVague(_ finding: Finding) -> Bool {
+            guard let site = finding.site, let per = lexicon.concepts[finding.concept].per,
+                  let attribute = lexicon.attribute(per) else { return finding.site == nil }
+            return attribute.values[site.value].properties["vague"] == "yes"
+        }
         return findings.filter { finding in
-            finding.site != nil || lexicon.concepts[finding.concept].per == nil
-                || !findings.contains { $0.concept == finding.concept && $0.site != nil }
+            lexicon.concepts[finding.concept].per == nil || !isVague(finding)
+                || !findings.contains { $0.concept == finding.concept && !isVague($0) }
         }
     }
 

@@ -11,6 +11,13 @@ enum Scanner {
                 mentions.append(Mention(concept: hit.entry, range: hit.range, sentence: sentence(hit.range)))
             }
         }
+        // A condition named inside a procedure phrase ("carpal tunnel" in "right carpal tunnel
+        // injection") is the procedure's site, not a diagnosis of its own.
+        let procedureRanges = mentions.filter { lexicon.concepts[$0.concept].kind == .procedure }.map(\.range)
+        mentions.removeAll { mention in
+            lexicon.concepts[mention.concept].kind == .condition
+                && procedureRanges.contains { $0.lowerBound <= mention.range.lowerBound && mention.range.upperBound <= $0.upperBound }
+        }
         mentions.sort { ($0.range.lowerBound, $0.concept) < ($1.range.lowerBound, $1.concept) }
         var cues: [CueHit] = []
         for hit in dropNested(try lexicon.cuePatterns.hits(in: bytes, using: matcher)) {
