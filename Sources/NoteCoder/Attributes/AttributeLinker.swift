@@ -21,7 +21,8 @@ enum AttributeLinker {
                 let linked = link(attributeIndex, to: mentionIndex, document: document, scan: scan, lexicon: lexicon, negated: negatedAttributes)
                 values[name] = linked.map { hit in
                     LinkedValue(value: hit.value, range: hit.range,
-                                side: boundSide(of: hit, sideIndex: sideIndex, scan: scan, lexicon: lexicon, negated: negatedAttributes))
+                                side: boundSide(of: hit, sideIndex: sideIndex, scan: scan, lexicon: lexicon, negated: negatedAttributes),
+                                inferred: hit.sentence != mention.sentence)
                 }
             }
             let mentionSide = values["side"]?.first.map { lexicon.attributes[sideIndex!].values[$0.value].value }
@@ -50,10 +51,12 @@ enum AttributeLinker {
         // a second condition of an unknown joint.
         // Likewise a vague value ("occipital nerve") beside a specific one ("greater occipital
         // nerve") in the same note is the same site told less precisely.
+        // And a site only inferred from the surrounding text gives way to one named with the
+        // mention itself ("shoulder propped on a pillow" beside "AC joint injection").
         func isVague(_ finding: Finding) -> Bool {
             guard let site = finding.site, let per = lexicon.concepts[finding.concept].per,
                   let attribute = lexicon.attribute(per) else { return finding.site == nil }
-            return attribute.values[site.value].properties["vague"] == "yes"
+            return site.inferred || attribute.values[site.value].properties["vague"] == "yes"
         }
         return findings.filter { finding in
             lexicon.concepts[finding.concept].per == nil || !isVague(finding)

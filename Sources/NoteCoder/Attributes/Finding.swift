@@ -4,6 +4,8 @@ public struct LinkedValue: Sendable, Equatable {
     public var range: Range<Int>
     /// The side written next to this value ("left shoulder"), for attributes the side binds to.
     public var side: String?
+    /// Taken from elsewhere in the section or note, not from the mention's own sentence.
+    public var inferred: Bool = false
 }
 
 /// A concept affirmed in this note (present, current, the patient's), with its attributes.
