@@ -1,0 +1,73 @@
+# NoteCoder — the commands a newcomer needs. Run from the repository root.
+#
+#   make demo       set up (installs libpcre2-dev if missing), build release, code Examples/sample-note.txt
+#   make test       run all tests
+#
+# Everything else: `make help`.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# Swift may be installed without being on PATH (this project's machines keep it in /opt/swift).
+export PATH := $(PATH):/opt/swift/usr/bin
+
+# The build folder (swift build --scratch-path); scripts/setup.sh reads the same variable.
+SCRATCH ?= .build
+export NOTECODER_SCRATCH := $(SCRATCH)
+BIN := $(SCRATCH)/release/notecoder
+# Shared development data, present on developer machines, not necessarily in CI.
+SHARED ?= ../shared
+NOTE ?= Examples/sample-note.txt
+
+.PHONY: help demo build test check evaluate context bench clean
+
+help:
+	@echo "make demo      set up, build release, print the report for $(NOTE)"
+	@echo "make test      run all tests (swift test)"
+	@echo "make build     set up and build release only ($(BIN))"
+	@echo "make check     lexicon check: patterns compile, examples hold, codes exist"
+	@echo "make evaluate  score the engine on Corpus/ (and $(SHARED)/corpus/mtsamples-dev when present)"
+	@echo "make context   score negation/temporality/experiencer on $(SHARED)/data/negex/negex-dev.tsv when present"
+	@echo "make bench     (placeholder) batch benchmarking"
+	@echo "make clean     remove build products"
+
+build:
+	@scripts/setup.sh
+
+demo: build
+	@echo
+	$(BIN) suggest $(NOTE)
+
+test:
+	@scripts/setup.sh --deps
+	swift test --disable-xctest --scratch-path $(SCRATCH)
+
+check: build
+	$(BIN) lexicon check
+
+evaluate: build
+	$(BIN) evaluate Corpus
+	@if [ -d "$(SHARED)/corpus/mtsamples-dev" ]; then \
+		echo; echo '$(BIN) evaluate $(SHARED)/corpus/mtsamples-dev'; \
+		$(BIN) evaluate "$(SHARED)/corpus/mtsamples-dev"; \
+	else \
+		echo "($(SHARED)/corpus/mtsamples-dev not found: skipped)"; \
+	fi
+
+context: build
+	@if [ -f "$(SHARED)/data/negex/negex-dev.tsv" ]; then \
+		echo '$(BIN) context $(SHARED)/data/negex/negex-dev.tsv --score'; \
+		$(BIN) context "$(SHARED)/data/negex/negex-dev.tsv" --score; \
+	else \
+		echo "$(SHARED)/data/negex/negex-dev.tsv not found: nothing to score"; \
+	fi
+
+# --- PLACEHOLDER: batch benchmarking ------------------------------------------------------
+# Filled in together with `notecoder batch`; until then this target only says so.
+bench:
+	@echo "make bench: batch benchmarking comes with the batch command (notecoder batch), not yet here."
+# --- end of placeholder ------------------------------------------------------------------
+
+clean:
+	swift package clean --scratch-path $(SCRATCH)
