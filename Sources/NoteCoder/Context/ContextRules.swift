@@ -43,7 +43,8 @@ enum ContextRules {
         }
         let sectionIndex = document.sentences[sentence].section
         if let definition = document.sections[sectionIndex].definition, let implied = lexicon.sections[definition].implies,
-           kind.map({ lexicon.sections[definition].impliesFor.contains($0) }) ?? true {
+           kind.map({ lexicon.sections[definition].impliesFor.contains($0) }) ?? true,
+           !(implied == .planned && narratesPerformance(section: sectionIndex, document: document, scan: scan, lexicon: lexicon)) {
             result.append(Assertion(category: implied, source: .section(index: definition)))
         }
         if performed {
@@ -51,6 +52,14 @@ enum ContextRules {
             result.removeAll { $0.category == .planned || $0.category == .historical }
         }
         return result
+    }
+
+    /// A plan section that says something was done ("injected", "tolerated the procedure") is
+    /// narrating today's procedure, as SOAP notes do under "P:", not planning it.
+    static func narratesPerformance(section: Int, document: Document, scan: Scan, lexicon: Lexicon) -> Bool {
+        scan.cues.contains { hit in
+            lexicon.cues[hit.cue].category == .performed && document.sentences[hit.sentence].section == section
+        }
     }
 
     static func blocks(_ terminator: CueHit, _ cue: CueDefinition, _ lexicon: Lexicon) -> Bool {
