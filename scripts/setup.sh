@@ -44,8 +44,8 @@ else
     install=(apt-get install -y -q --no-install-recommends libpcre2-dev pkg-config)
     if ! as_root "${install[@]}"; then
         say "install failed; running apt-get update and trying once more"
-        as_root apt-get update -q
-        as_root "${install[@]}"
+        as_root apt-get update -q || fail "apt-get update failed (no network or no package mirror?)"
+        as_root "${install[@]}" || fail "apt-get could not install libpcre2-dev and pkg-config; install them by hand and retry"
     fi
     have_pcre2 || fail "libpcre2-dev was installed but pkg-config still cannot find libpcre2-8"
     say "libpcre2-8 $(pkg-config --modversion libpcre2-8) installed"
