@@ -22,7 +22,7 @@ enum AttributeLinker {
                 values[name] = linked.map { hit in
                     LinkedValue(value: hit.value, range: hit.range,
                                 side: boundSide(of: hit, sideIndex: sideIndex, scan: scan, lexicon: lexicon, negated: negatedAttributes),
-                                inferred: hit.sentence != mention.sentence)
+                                inferred: hit.sentence != mention.sentence, number: hit.number)
                 }
             }
             let mentionSide = values["side"]?.first.map { lexicon.attributes[sideIndex!].values[$0.value].value }
@@ -116,6 +116,10 @@ enum AttributeLinker {
             }
         }
         candidates.sort { distance($0.hit.range, mention.range) < distance($1.hit.range, mention.range) }
+        if attribute.numeric {
+            // Every number counts (a time log adds up), each once.
+            return candidates.map(\.hit).sorted { $0.range.lowerBound < $1.range.lowerBound }
+        }
         if attribute.multiple {
             var seen: Set<Int> = []
             return candidates.map(\.hit).filter { seen.insert($0.value).inserted }.sorted { $0.range.lowerBound < $1.range.lowerBound }

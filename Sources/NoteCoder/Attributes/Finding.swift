@@ -6,6 +6,8 @@ public struct LinkedValue: Sendable, Equatable {
     public var side: String?
     /// Taken from elsewhere in the section or note, not from the mention's own sentence.
     public var inferred: Bool = false
+    /// For numeric attributes: the number written (minutes).
+    public var number: Int? = nil
 }
 
 /// A concept affirmed in this note (present, current, the patient's), with its attributes.

@@ -55,17 +55,30 @@ enum CodeSelector {
             return linked(attribute, of: finding, lexicon: lexicon).contains { definition.values[$0.value].properties[property] == value }
         case let .count(attribute, range):
             return range.contains(count(attribute, of: finding, lexicon: lexicon))
+        case let .amount(attribute, range):
+            return range.contains(amount(attribute, of: finding, lexicon: lexicon))
         }
     }
 
-    /// Distinct values, a value with "bilateral" written beside it counting twice (both
-    /// trapezius muscles are two muscles).
+    /// The documented quantity: a stated total wins; otherwise the entries are added up.
+    static func amount(_ name: String, of finding: Finding, lexicon: Lexicon) -> Int {
+        guard let definition = lexicon.attribute(name) else { return 0 }
+        let values = linked(name, of: finding, lexicon: lexicon)
+        let totals = values.filter { definition.values[$0.value].properties["total"] == "yes" }.compactMap(\.number)
+        if let total = totals.max() { return total }
+        return values.compactMap(\.number).reduce(0, +)
+    }
+
+    /// Distinct values, a value documented on both sides counting twice (both trapezius
+    /// muscles are two muscles, whether written "bilateral" or "R ... and L ...").
     static func count(_ name: String, of finding: Finding, lexicon: Lexicon) -> Int {
-        var seen: [Int: Int] = [:]
+        var sides: [Int: Set<String>] = [:]
         for value in linked(name, of: finding, lexicon: lexicon) {
-            seen[value.value] = max(seen[value.value] ?? 0, value.side == "bilateral" ? 2 : 1)
+            sides[value.value, default: []].insert(value.side ?? "unspecified")
         }
-        return seen.values.reduce(0, +)
+        return sides.values.reduce(0) { total, set in
+            total + (set.contains("bilateral") || (set.contains("right") && set.contains("left")) ? 2 : 1)
+        }
     }
 
     /// `${attr.property}` takes the code from the finding's value of that attribute.

@@ -74,6 +74,7 @@ public struct AttributeDefinition: Sendable {
     public var label: String
     public var reach: AttributeReach
     public var multiple: Bool
+    public var numeric: Bool
     public var binds: [String]
     public var siteKey: String?
     public var values: [AttributeValueDefinition]
@@ -89,6 +90,7 @@ public struct ConceptDefinition: Sendable {
     public var alsoRules: [CodeRule]
     public var per: String?
     public var supports: [String]
+    public var indicationQuery: Bool
     public var suppressedBy: [String]
     public var location: SourceLocation
 }
@@ -102,10 +104,12 @@ public struct CodeRule: Sendable {
         case present(attribute: String)
         case property(attribute: String, property: String, value: String)
         case count(attribute: String, range: ClosedRange<Int>)
+        case amount(attribute: String, range: ClosedRange<Int>)
     }
     public var conditions: [Condition]
     public var codes: [String]
     public var query: String?
+    public var units: [String: Int]
     public var note: String?
     public var location: SourceLocation
 }

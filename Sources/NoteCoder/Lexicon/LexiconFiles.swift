@@ -72,6 +72,10 @@ struct AttributesFile: Codable {
         var reach: AttributeReach?
         /// Whether a finding can hold several values (muscles, nerves) rather than one.
         var multiple: Bool?
+        /// Values carry a number, captured by the first group of their pattern (minutes).
+        /// Rules test `attr.amount`: the sum of the numbers, or the largest number of a value
+        /// whose `total` property is `yes` ("total time this month: 45 minutes").
+        var numeric: Bool?
         /// Attributes whose values take their own side from the side word next to them
         /// ("right knee and left shoulder"), rather than from the finding as a whole.
         var binds: [String]?
@@ -92,6 +96,12 @@ struct CodeRuleEntry: Codable {
     var codes: [String]
     /// The query kind this documentation gap raises; the codes are then marked pending it.
     var query: String?
+    /// Units for codes that take more than one (99439 x2 at 60 staff minutes); default 1.
+    var units: [UnitsEntry]?
+    struct UnitsEntry: Codable {
+        var code: String
+        var units: Int
+    }
     /// Free text shown in the report as the reason for this rule.
     var note: String?
 }
@@ -114,6 +124,9 @@ struct ConceptFile: Codable {
         var per: String?
         /// Procedures: condition concepts that support this procedure (medical necessity).
         var supports: [String]?
+        /// Procedures: whether a line with no supporting diagnosis raises an indication query
+        /// (default true; care management documents its conditions its own way).
+        var indicationQuery: Bool?
         /// Conditions: concepts whose presence means this one is not coded (e.g. a definitive
         /// diagnosis that explains a symptom).
         var suppressedBy: [String]?

@@ -180,7 +180,7 @@ struct LexiconLoader {
             }
             definitions.append(AttributeDefinition(
                 id: attribute.id, label: attribute.label ?? attribute.id, reach: attribute.reach ?? .sentence,
-                multiple: attribute.multiple ?? false, binds: attribute.binds ?? [], siteKey: attribute.siteKey, values: values, location: location))
+                multiple: attribute.multiple ?? false, numeric: attribute.numeric ?? false, binds: attribute.binds ?? [], siteKey: attribute.siteKey, values: values, location: location))
             alternatives.append(own)
         }
         for attribute in definitions {
@@ -253,7 +253,8 @@ struct LexiconLoader {
                 }
                 definitions.append(ConceptDefinition(
                     id: concept.id, kind: concept.kind, label: concept.label, attributes: concept.attributes ?? [],
-                    rules: rules, alsoRules: alsoRules, per: concept.per, supports: concept.supports ?? [], suppressedBy: concept.suppressedBy ?? [],
+                    rules: rules, alsoRules: alsoRules, per: concept.per, supports: concept.supports ?? [],
+                    indicationQuery: concept.indicationQuery ?? true, suppressedBy: concept.suppressedBy ?? [],
                     location: location))
                 examples.append(ExampleSet(group: .concept, index: definitions.count - 1, id: concept.id, location: location, examples: concept.examples))
             }
@@ -283,6 +284,10 @@ struct LexiconLoader {
             if parts.count == 2 && parts[1] == "count" {
                 guard let range = CodeRule.parseCount(value) else { problem("count '\(value)' must look like '>=3', '1-2' or '0'"); continue }
                 conditions.append(.count(attribute: name, range: range))
+            } else if parts.count == 2 && parts[1] == "amount" {
+                guard attribute.numeric else { problem("'\(name).amount' needs a numeric attribute"); continue }
+                guard let range = CodeRule.parseCount(value) else { problem("amount '\(value)' must look like '>=40', '20-39' or '0'"); continue }
+                conditions.append(.amount(attribute: name, range: range))
             } else if parts.count == 2 {
                 if !attribute.values.contains(where: { $0.properties[parts[1]] == value }) {
                     problem("no value of '\(name)' has \(parts[1]) '\(value)'")
@@ -311,7 +316,13 @@ struct LexiconLoader {
                 if catalogue.code(code) == nil { problem("\(code) is not in the procedure catalogue (codes/procedures.yaml)") }
             }
         }
-        return CodeRule(conditions: conditions, codes: entry.codes, query: entry.query, note: entry.note, location: location)
+        var units: [String: Int] = [:]
+        for item in entry.units ?? [] {
+            if !entry.codes.contains(item.code) { problem("units given for \(item.code), which the rule does not suggest") }
+            if item.units < 1 { problem("units for \(item.code) must be at least 1") }
+            units[item.code] = item.units
+        }
+        return CodeRule(conditions: conditions, codes: entry.codes, query: entry.query, units: units, note: entry.note, location: location)
     }
 
     /// Resolves `${attr.property}` against every value of the attribute, so each code it can

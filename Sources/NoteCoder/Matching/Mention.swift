@@ -18,6 +18,8 @@ public struct AttributeHit: Sendable {
     public var value: Int
     public var range: Range<Int>
     public var sentence: Int
+    /// For numeric attributes: the number the pattern captured.
+    public var number: Int?
 }
 
 /// Everything the lexicon's patterns found in one note, before any interpretation.

@@ -26,8 +26,11 @@ enum Scanner {
         var attributes: [AttributeHit] = []
         for (index, set) in lexicon.attributePatterns.enumerated() {
             // Within one attribute the longest value wins ("bilateral knees" over "knees").
+            let numeric = lexicon.attributes[index].numeric
             for hit in dropOverlapping(try set.hits(in: bytes, using: matcher)) {
-                attributes.append(AttributeHit(attribute: index, value: hit.entry, range: hit.range, sentence: sentence(hit.range)))
+                // Only the matched alternative's groups are set, so the first set group is its own.
+                let number = numeric ? hit.groups.lazy.compactMap { $0 }.first.flatMap { Int(String(decoding: UnsafeBufferPointer(rebasing: bytes[$0]), as: UTF8.self)) } : nil
+                attributes.append(AttributeHit(attribute: index, value: hit.entry, range: hit.range, sentence: sentence(hit.range), number: number))
             }
         }
         var cuesBySentence = Array(repeating: [Int](), count: document.sentences.count)

@@ -315,13 +315,14 @@ struct NoteRun {
             if pointers.isEmpty && !sideConflict.isEmpty {
                 pending.append("conflict")
                 queries.append(("conflict", about + " and the side of its diagnosis", findingEvidence(finding) + sideConflict))
-            } else if pointers.isEmpty {
+            } else if pointers.isEmpty && lexicon.concepts[finding.concept].indicationQuery {
                 pending.append("indication")
                 queries.append(("indication", about, findingEvidence(finding)))
             }
             for code in outcome.codes {
                 for var line in ClaimLines.lines(for: code, side: finding.side, finding: i, queries: pending, lexicon: lexicon) {
                     line.diagnoses = pointers
+                    line.units = outcome.rule.units[code] ?? line.units
                     lines.append(line)
                 }
             }
