@@ -27,9 +27,13 @@ struct Evaluate: ParsableCommand {
                 let day = date.flatMap(Day.init(iso:))
                 return CodedNote(report: try engine.code(Note(id: id, text: text, dateOfService: day), matcher: matcher))
             }
+        } catch let error as EvaluationError {
+            Console.error("notecoder evaluate: \(error)")
+            if case .folderMissing = error { throw ExitStatus.inputMissing }
+            throw ExitStatus.badInput
         } catch {
             Console.error("notecoder evaluate: \(error)")
-            throw ExitStatus.inputMissing
+            throw ExitStatus.badInput
         }
         switch format {
         case .text: Console.write(result.textReport())

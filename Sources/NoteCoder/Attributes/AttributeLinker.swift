@@ -89,6 +89,7 @@ enum AttributeLinker {
     ) -> [AttributeHit] {
         let mention = scan.mentions[mentionIndex]
         let attribute = lexicon.attributes[attributeIndex]
+        let reach = lexicon.concepts[mention.concept].reach[attribute.id] ?? attribute.reach
         let kind = lexicon.concepts[mention.concept].kind
         let rivals = scan.mentionsBySentence[mention.sentence].filter {
             $0 != mentionIndex && lexicon.concepts[scan.mentions[$0].concept].kind == kind
@@ -101,7 +102,7 @@ enum AttributeLinker {
             if rivals.contains(where: { distance(hit.range, scan.mentions[$0].range) < mine }) { return nil }
             return (hit, i)
         }
-        if candidates.isEmpty && (attribute.reach == .section || attribute.reach == .note) {
+        if candidates.isEmpty && (reach == .section || reach == .note) {
             let section = document.sentences[mention.sentence].section
             candidates = scan.attributes.enumerated().compactMap { i, hit in
                 guard hit.attribute == attributeIndex, !negated.contains(i),
@@ -109,7 +110,7 @@ enum AttributeLinker {
                 return (hit, i)
             }
         }
-        if candidates.isEmpty && attribute.reach == .note {
+        if candidates.isEmpty && reach == .note {
             candidates = scan.attributes.enumerated().compactMap { i, hit in
                 guard hit.attribute == attributeIndex, !negated.contains(i) else { return nil }
                 return (hit, i)

@@ -19,11 +19,13 @@ public struct ICD10CMEdition: Sendable {
 public struct ICD10CMEditions: Sendable {
     public var editions: [ICD10CMEdition]
 
-    /// The edition in force on `day`, or the nearest one with a note saying so.
+    /// The edition in force on `day`; without one, the next edition after it (a code deleted
+    /// in between is gone from the later edition, so nothing dead is suggested), or the last
+    /// edition for days after all of them. `exact` says whether the edition covers the day.
     public func edition(on day: Day) -> (edition: ICD10CMEdition, exact: Bool) {
         if let exact = editions.first(where: { $0.validity.contains(day) }) { return (exact, true) }
         let sorted = editions.sorted { ($0.validity.from ?? day) < ($1.validity.from ?? day) }
-        if let first = sorted.first, let from = first.validity.from, day < from { return (first, false) }
+        if let next = sorted.first(where: { ($0.validity.from ?? day) > day }) { return (next, false) }
         return (sorted.last!, false)
     }
 

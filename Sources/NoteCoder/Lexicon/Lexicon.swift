@@ -15,6 +15,8 @@ public struct Lexicon: Sendable {
     public var procedures: ProcedureCatalogue
     public var scope: CodeScope
     public var scopeFile: String
+    /// NCCI pairs, unit limits, add-on codes and Excludes1 notes, checked against every report.
+    public var claimEdits: ClaimEditTables = .empty
 
     let sectionPatterns: PatternSet
     let cuePatterns: PatternSet
@@ -86,6 +88,7 @@ public struct ConceptDefinition: Sendable {
     public var kind: ConceptKind
     public var label: String
     public var attributes: [String]
+    public var reach: [String: AttributeReach]
     public var rules: [CodeRule]
     public var alsoRules: [CodeRule]
     public var per: String?

@@ -115,6 +115,9 @@ struct ConceptFile: Codable {
         var patterns: [String]
         var examples: Examples?
         var attributes: [String]?
+        /// Per-concept reach for some attributes, where the attribute's own reach is too wide
+        /// for this concept (guidance for trigger points stays within their own section).
+        var reach: [String: AttributeReach]?
         var coding: [CodeRuleEntry]?
         /// Rules that each add their codes when they hold, after `coding` chose the main code:
         /// separately reported guidance (76942, 77002). Added once per note, not per site.

@@ -45,6 +45,7 @@ struct LexiconLoader {
         var catalogue = ProcedureCatalogue(codes: [:])
         do { catalogue = try ProcedureCatalogue.load(file: path("codes/procedures.yaml"), display: shown("codes/procedures.yaml"), bilateralIndicators: bilateral) }
         catch { problems += error.problems }
+        let claimEdits = loadClaimEdits(icd: icd)
         var scope = CodeScope(name: "none", diagnoses: [], procedures: [])
         do { scope = try CodeScope.load(from: path("scope.yaml")) }
         catch { problems.append(LexiconProblem(file: shown("scope.yaml"), line: nil, entry: nil, message: "\(error)")) }
@@ -63,7 +64,7 @@ struct LexiconLoader {
         do {
             let lexicon = Lexicon(
                 directory: root.path, sections: sections, cues: cues, attributes: attributes, concepts: concepts,
-                queries: queries, icd10cm: icd, procedures: catalogue, scope: scope, scopeFile: shown("scope.yaml"),
+                queries: queries, icd10cm: icd, procedures: catalogue, scope: scope, scopeFile: shown("scope.yaml"), claimEdits: claimEdits,
                 sectionPatterns: try PatternSet(alternatives: sectionAlternatives, prefix: SectionReader.headerPrefix, suffix: SectionReader.headerSuffix, options: [.caseless, .multiline]),
                 cuePatterns: try PatternSet(alternatives: cueAlternatives, prefix: "", suffix: ""),
                 attributePatterns: try attributeAlternatives.map { alternatives throws(PCRE2Error) in
@@ -253,7 +254,7 @@ struct LexiconLoader {
                 }
                 definitions.append(ConceptDefinition(
                     id: concept.id, kind: concept.kind, label: concept.label, attributes: concept.attributes ?? [],
-                    rules: rules, alsoRules: alsoRules, per: concept.per, supports: concept.supports ?? [],
+                    reach: concept.reach ?? [:], rules: rules, alsoRules: alsoRules, per: concept.per, supports: concept.supports ?? [],
                     indicationQuery: concept.indicationQuery ?? true, suppressedBy: concept.suppressedBy ?? [],
                     location: location))
                 examples.append(ExampleSet(group: .concept, index: definitions.count - 1, id: concept.id, location: location, examples: concept.examples))

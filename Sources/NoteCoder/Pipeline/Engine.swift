@@ -77,7 +77,7 @@ struct NoteRun {
         if dateSource == "none" {
             warnings.append("No date of service in the note or given; codes chosen as of \(day) (\(chosen.edition.name)).")
         } else if !chosen.exact {
-            warnings.append("No ICD-10-CM edition on hand covers \(day); the nearest, \(chosen.edition.name), was used.")
+            warnings.append("No ICD-10-CM edition on hand covers \(day); \(chosen.edition.name), the next edition on hand, was used.")
         }
     }
 
@@ -141,7 +141,7 @@ struct NoteRun {
         suppress(findings, &outcomes)
 
         let diagnoses = buildDiagnoses(findings, outcomes)
-        let procedures = buildProcedures(findings, outcomes)
+        var procedures = buildProcedures(findings, outcomes)
 
         let catalogueNote = "procedure catalogue as of \(day)"
         var rendered: [ProviderQuery] = []
@@ -149,10 +149,11 @@ struct NoteRun {
         for query in queries where seenQueries.insert(query.kind + "|" + query.about).inserted {
             rendered.append(QueryWriter.write(kind: query.kind, about: query.about, indicators: query.indicators, lexicon: lexicon))
         }
+        let edits = ClaimEditChecker(lexicon: lexicon, day: day).apply(procedures: &procedures, diagnoses: diagnoses, excluded: &excluded)
         return Report(
             id: document.note.id, dateOfService: dateSource == "none" ? nil : day.description, dateSource: dateSource,
             codeSets: CodeSetsUsed(icd10cm: icd.name, icd10cmNote: icd.validity.contains(day) ? nil : "nearest edition to \(day)", procedures: catalogueNote),
-            diagnoses: diagnoses, procedures: procedures, queries: rendered, excluded: excluded, warnings: warnings)
+            diagnoses: diagnoses, procedures: procedures, queries: rendered, excluded: excluded, warnings: warnings, edits: edits)
     }
 
     /// A side documented for a procedure tells the side of the condition it treats at the same

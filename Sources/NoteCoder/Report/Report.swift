@@ -76,4 +76,6 @@ public struct Report: Codable, Sendable {
     public var queries: [ProviderQuery]
     public var excluded: [ExcludedFinding]
     public var warnings: [String]
+    /// Claim edits that applied to the suggestions (NCCI pairs, unit limits, add-ons, Excludes1).
+    public var edits: [EditFinding] = []
 }

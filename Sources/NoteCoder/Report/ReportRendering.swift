@@ -40,6 +40,13 @@ extension Report {
             for e in p.evidence { out.append("        \"\(e.text)\" (\(place(e)))") }
         }
         out.append("")
+        out.append("CLAIM EDITS")
+        if edits.isEmpty { out.append("  (none)") }
+        for e in edits {
+            out.append("  [\(e.status.rawValue)] \(e.kind.rawValue) \(e.codes.joined(separator: " + ")): \(e.message)")
+            out.append("        source: \(e.source)")
+        }
+        out.append("")
         out.append("PROVIDER QUERIES")
         if queries.isEmpty { out.append("  (none)") }
         for (i, q) in queries.enumerated() {

@@ -1,0 +1,414 @@
+internal import Foundation
+
+/// Which file a CMS edit table came from, its edition and the first date of service it governs,
+/// so every edit can name its source.
+public struct EditTableEdition: Sendable, Equatable {
+    /// The file name inside `codes/cms/`.
+    public var file: String
+    /// What the table is, in the words of `sources.yaml` (up to its first full stop).
+    public var name: String
+    public var edition: String
+    /// First date of service the table governs; nil when `sources.yaml` does not state it.
+    public var effective: Day?
+
+    /// "NCCI procedure-to-procedure edits, practitioner, 2024 Q3, effective 2024-07-01 (file)".
+    public var description: String {
+        "\(name), \(edition), " + (effective.map { "effective \($0)" } ?? "effective date not stated") + " (\(file))"
+    }
+}
+
+/// A table chosen for a date of service: the newest edition in force that day, or, for a day
+/// before every edition on hand, the nearest one, said so.
+public struct ChosenTable<Table: Sendable>: Sendable {
+    public var table: Table
+    public var edition: EditTableEdition
+    /// False when no edition on hand was in force on the day and the nearest was used.
+    public var exact: Bool
+    public var day: Day
+
+    public var source: String {
+        exact ? edition.description : edition.description + "; the nearest edition on hand to \(day), which is before it takes effect"
+    }
+}
+
+/// One NCCI procedure-to-procedure row: column two is not paid with column one, unless the
+/// modifier indicator allows a modifier to show the services were distinct.
+public struct PTPEdit: Sendable, Equatable {
+    public var column1: String
+    public var column2: String
+    /// Last date of service the row applies to; nil while active (99991231 in the CMS file).
+    public var deleted: Day?
+    /// 0 = never together, 1 = a modifier may allow both, 9 = not applicable.
+    public var modifierIndicator: Int
+    public var rationale: String
+    public var line: Int
+
+    public func inForce(on day: Day) -> Bool { deleted.map { day <= $0 } ?? true }
+}
+
+public struct PTPTable: Sendable {
+    public var edition: EditTableEdition
+    public var rows: [PTPEdit]
+    var byPair: [String: [Int]]
+    var byCode: [String: [Int]]
+
+    init(edition: EditTableEdition, rows: [PTPEdit]) {
+        self.edition = edition
+        self.rows = rows
+        var byPair: [String: [Int]] = [:]
+        var byCode: [String: [Int]] = [:]
+        for (index, row) in rows.enumerated() {
+            byPair[row.column1 + "|" + row.column2, default: []].append(index)
+            byCode[row.column1, default: []].append(index)
+            if row.column2 != row.column1 { byCode[row.column2, default: []].append(index) }
+        }
+        self.byPair = byPair
+        self.byCode = byCode
+    }
+
+    /// Rows with `column1` in column one and `column2` in column two.
+    public func rows(column1: String, column2: String) -> [PTPEdit] {
+        (byPair[column1 + "|" + column2] ?? []).map { rows[$0] }
+    }
+
+    /// Every row naming `code` in either column.
+    public func rows(involving code: String) -> [PTPEdit] {
+        (byCode[code] ?? []).map { rows[$0] }
+    }
+}
+
+/// A medically unlikely edit: the most units of a code one patient gets on one day.
+public struct MUELimit: Sendable, Equatable {
+    public var code: String
+    public var units: Int
+    /// MUE adjudication indicator: 1 claim line, 2 absolute date-of-service, 3 clinical date-of-service.
+    public var adjudication: Int
+    public var rationale: String
+    public var line: Int
+
+    /// The adjudication indicator in words, for reports and `notecoder code`.
+    public static func meaning(of indicator: Int) -> String {
+        switch indicator {
+        case 1: "MAI 1, a claim-line limit: separate lines with fitting modifiers may exceed it"
+        case 2: "MAI 2, an absolute limit per day of service set by policy: no modifier or appeal gets past it"
+        case 3: "MAI 3, a clinical limit per day of service: units above it are denied but may be paid on appeal with documentation"
+        default: "MAI \(indicator), an adjudication indicator CMS has not defined"
+        }
+    }
+}
+
+public struct MUETable: Sendable {
+    public var edition: EditTableEdition
+    public var limits: [String: MUELimit]
+}
+
+/// One add-on code edit: the add-on is paid only with one of its primary codes on the claim.
+public struct AddOnEdit: Sendable, Equatable {
+    public var primary: String
+    public var addOn: String
+    /// 1 = only the listed primaries, 2 = no list (the MAC decides), 3 = the listed primaries
+    /// and others the MAC allows.
+    public var editType: Int
+    public var line: Int
+
+    /// The primary column's wildcard: any primary code.
+    static let anyPrimary = "CCCCC"
+    public var anyPrimary: Bool { primary == AddOnEdit.anyPrimary }
+}
+
+public struct AddOnTable: Sendable {
+    public var edition: EditTableEdition
+    var byAddOn: [String: [AddOnEdit]]
+
+    /// The rows for `addOn` (empty when the table does not list it as an add-on code).
+    public func edits(for addOn: String) -> [AddOnEdit] { byAddOn[addOn] ?? [] }
+
+    /// Add-on codes that name `primary` as one of their primaries.
+    public func addOns(withPrimary primary: String) -> [String] {
+        byAddOn.filter { $0.value.contains { $0.primary == primary } }.keys.sorted()
+    }
+}
+
+/// One ICD-10-CM Excludes1 note: the codes under `at` are not reported with those it excludes.
+public struct Excludes1Note: Sendable {
+    public struct Excluded: Sendable {
+        /// Code prefixes: each stands for itself and every code under it.
+        public var codes: [String]
+        public var text: String
+    }
+    public var at: String
+    public var title: String
+    public var excludes: [Excluded]
+    public var location: SourceLocation
+
+    /// Whether `code` is `prefix` or a code under it (M54.5 covers M54.50; M15 covers M15.0).
+    public static func covers(_ prefix: String, _ code: String) -> Bool {
+        guard code.hasPrefix(prefix) else { return false }
+        if code.count == prefix.count { return true }
+        // A three-character category covers its dotted children; a dotted code covers longer ones.
+        let next = code[code.index(code.startIndex, offsetBy: prefix.count)]
+        return prefix.contains(".") || next == "."
+    }
+
+    /// What this note says about `code` paired with `other`, if it excludes that pair.
+    public func excluded(_ code: String, with other: String) -> Excluded? {
+        guard Excludes1Note.covers(at, code) else { return nil }
+        return excludes.first { $0.codes.contains { Excludes1Note.covers($0, other) } }
+    }
+}
+
+public struct Excludes1Notes: Sendable {
+    public var source: String
+    public var edition: String
+    public var file: String
+    public var notes: [Excludes1Note]
+
+    /// "ICD-10-CM tabular FY2026 …, Excludes1 notes (Lexicons/codes/excludes1.yaml)".
+    public var description: String { "\(source) (\(file))" }
+}
+
+/// The claim edits NoteCoder checks its suggestions against, loaded as dated data from
+/// `codes/cms/` (listed in its `sources.yaml`) and `codes/excludes1.yaml`.
+public struct ClaimEditTables: Sendable {
+    public var ptp: [PTPTable]
+    public var mue: [MUETable]
+    public var addOns: [AddOnTable]
+    public var excludes1: Excludes1Notes
+
+    public static let empty = ClaimEditTables(
+        ptp: [], mue: [], addOns: [], excludes1: Excludes1Notes(source: "none", edition: "", file: "", notes: []))
+
+    public func ptp(on day: Day) -> ChosenTable<PTPTable>? { ClaimEditTables.choose(ptp.map { ($0, $0.edition) }, on: day) }
+    public func mue(on day: Day) -> ChosenTable<MUETable>? { ClaimEditTables.choose(mue.map { ($0, $0.edition) }, on: day) }
+    public func addOns(on day: Day) -> ChosenTable<AddOnTable>? { ClaimEditTables.choose(addOns.map { ($0, $0.edition) }, on: day) }
+
+    /// The newest edition in force on `day`; an edition without a stated date counts as in force.
+    /// Before every edition, the earliest one, marked as not exact.
+    static func choose<T>(_ tables: [(T, EditTableEdition)], on day: Day) -> ChosenTable<T>? {
+        let inForce = tables.filter { $0.1.effective.map { $0 <= day } ?? true }
+        if let newest = inForce.max(by: { ($0.1.effective ?? Day(year: 1900, month: 1, day: 1)) < ($1.1.effective ?? Day(year: 1900, month: 1, day: 1)) }) {
+            return ChosenTable(table: newest.0, edition: newest.1, exact: true, day: day)
+        }
+        guard let earliest = tables.min(by: { ($0.1.effective ?? day) < ($1.1.effective ?? day) }) else { return nil }
+        return ChosenTable(table: earliest.0, edition: earliest.1, exact: false, day: day)
+    }
+}
+
+// MARK: loading
+
+/// `codes/cms/sources.yaml`: the CMS files shipped, with edition and effective date.
+struct CMSSourcesFile: Decodable {
+    struct Entry: Decodable {
+        var file: String
+        var what: String?
+        var edition: String?
+        var effective: Day?
+    }
+    var files: [Entry]
+}
+
+/// `codes/excludes1.yaml`.
+struct Excludes1File: Decodable {
+    struct Note: Decodable {
+        struct Excluded: Decodable {
+            var codes: [String]
+            var text: String
+        }
+        var at: String
+        var title: String
+        var excludes: [Excluded]
+    }
+    var source: String
+    var edition: String
+    var notes: [Note]
+}
+
+extension LexiconLoader {
+    /// Loads every edit table `codes/cms/sources.yaml` lists (recognised by its columns; the fee
+    /// schedule and HCPCS files are read elsewhere) and the Excludes1 notes, collecting problems.
+    mutating func loadClaimEdits(icd: ICD10CMEditions) -> ClaimEditTables {
+        var tables = ClaimEditTables.empty
+        let sourcesRelative = "codes/cms/sources.yaml"
+        do {
+            let sources = try YAMLSource<CMSSourcesFile>(path: path(sourcesRelative).path, displayName: shown(sourcesRelative))
+            for (index, entry) in sources.content.files.enumerated() {
+                let entryLine = sources.line("files", index: index)
+                let relative = "codes/cms/" + entry.file
+                let name = entry.what.map(ClaimEditTables.shortName) ?? entry.file
+                let edition = EditTableEdition(file: entry.file, name: name, edition: entry.edition ?? "edition not stated", effective: entry.effective)
+                do {
+                    let table = try EditTSV(path: path(relative).path, display: shown(relative))
+                    switch table.kind {
+                    case .ptp: tables.ptp.append(try table.ptp(edition))
+                    case .mue: tables.mue.append(try table.mue(edition))
+                    case .addOn: tables.addOns.append(try table.addOns(edition))
+                    case nil: break
+                    }
+                } catch {
+                    problems.append(error.file == shown(relative) && error.line == nil && error.message == "file not found"
+                        ? LexiconProblem(file: shown(sourcesRelative), line: entryLine, entry: entry.file, message: "lists '\(entry.file)', which is not in codes/cms/")
+                        : error)
+                }
+            }
+            for (kind, count) in [("procedure-to-procedure", tables.ptp.count), ("medically unlikely edit", tables.mue.count), ("add-on code", tables.addOns.count)] where count == 0 {
+                problems.append(LexiconProblem(file: shown(sourcesRelative), line: nil, entry: nil, message: "no \(kind) table is listed"))
+            }
+        } catch {
+            problems += error.problems
+        }
+
+        let excludesRelative = "codes/excludes1.yaml"
+        do {
+            let source = try YAMLSource<Excludes1File>(path: path(excludesRelative).path, displayName: shown(excludesRelative))
+            tables.excludes1 = Excludes1Notes(source: source.content.source, edition: source.content.edition, file: source.path, notes: [])
+            let edition = icd.editions.first { $0.name == source.content.edition }
+            if edition == nil && !icd.editions.isEmpty {
+                problems.append(LexiconProblem(file: source.path, line: source.line("edition"), entry: nil, message: "edition '\(source.content.edition)' is not an ICD-10-CM edition on hand"))
+            }
+            // The shipped tables hold a few chapters; codes of other chapters cannot be checked.
+            // A prefix is itself a code (category or header) in the tables, so a lookup checks it.
+            let letters = Set(icd.editions.last?.entries.keys.compactMap(\.first) ?? [])
+            func known(_ prefix: String) -> Bool { icd.editions.contains { $0.entry(prefix) != nil } }
+            for (index, note) in source.content.notes.enumerated() {
+                let line = source.line("notes", index: index)
+                if let edition, edition.entry(note.at)?.title != note.title {
+                    let found = edition.entry(note.at).map { "'\($0.title)'" } ?? "no such code"
+                    problems.append(LexiconProblem(file: source.path, line: line, entry: note.at, message: "title '\(note.title)' is not the \(edition.name) title (\(found))"))
+                }
+                for code in [note.at] + note.excludes.flatMap(\.codes) where code.first.map(letters.contains) == true && !known(code) {
+                    problems.append(LexiconProblem(file: source.path, line: line, entry: note.at, message: "\(code) is not an ICD-10-CM code in any edition on hand"))
+                }
+                tables.excludes1.notes.append(Excludes1Note(
+                    at: note.at, title: note.title,
+                    excludes: note.excludes.map { .init(codes: $0.codes, text: $0.text) },
+                    location: SourceLocation(file: source.path, line: line)))
+            }
+        } catch {
+            problems += error.problems
+        }
+        return tables
+    }
+}
+
+extension ClaimEditTables {
+    /// "NCCI procedure-to-procedure edits, practitioner. deletion_date …" → the part before the
+    /// first full stop or colon.
+    static func shortName(_ what: String) -> String {
+        let end = what.firstIndex { $0 == "." || $0 == ":" } ?? what.endIndex
+        return what[..<end].trimmingCharacters(in: .whitespaces)
+    }
+}
+
+/// A CMS edit TSV with its line numbers, recognised by its columns.
+struct EditTSV {
+    enum Kind { case ptp, mue, addOn }
+    let display: String
+    let header: [String]
+    /// (line number, fields)
+    let rows: [(Int, [String])]
+
+    init(path: String, display: String) throws(LexiconProblem) {
+        self.display = display
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw LexiconProblem(file: display, line: nil, entry: nil, message: "file not found")
+        }
+        var header: [String]?
+        var rows: [(Int, [String])] = []
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        for (index, raw) in lines.enumerated() {
+            let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
+            if line.isEmpty { continue }
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            if header == nil { header = fields } else { rows.append((index + 1, fields)) }
+        }
+        guard let header else { throw LexiconProblem(file: display, line: 1, entry: nil, message: "empty table") }
+        self.header = header
+        self.rows = rows
+    }
+
+    var kind: Kind? {
+        let columns = Set(header)
+        if columns.isSuperset(of: ["column1", "column2", "deletion_date", "modifier_indicator"]) { return .ptp }
+        if columns.isSuperset(of: ["hcpcs_code", "mue_units", "mue_mai"]) { return .mue }
+        if columns.isSuperset(of: ["primary_code", "add_on_code", "aoc_edit_type"]) { return .addOn }
+        return nil
+    }
+
+    func column(_ name: String) -> Int? { header.firstIndex(of: name) }
+
+    func field(_ row: (Int, [String]), _ column: Int?) throws(LexiconProblem) -> String {
+        guard let column else { return "" }
+        guard column < row.1.count else {
+            throw LexiconProblem(file: display, line: row.0, entry: nil, message: "expected \(header.count) tab-separated fields, found \(row.1.count)")
+        }
+        return row.1[column].trimmingCharacters(in: .whitespaces)
+    }
+
+    func integer(_ row: (Int, [String]), _ column: Int?, _ what: String, allowed: ClosedRange<Int>) throws(LexiconProblem) -> Int {
+        let text = try field(row, column)
+        guard let value = Int(text), allowed.contains(value) else {
+            throw LexiconProblem(file: display, line: row.0, entry: row.1.first, message: "\(what) must be a number in \(allowed.lowerBound)...\(allowed.upperBound), found '\(text)'")
+        }
+        return value
+    }
+
+    func code(_ row: (Int, [String]), _ column: Int?, _ what: String) throws(LexiconProblem) -> String {
+        let text = try field(row, column)
+        guard !text.isEmpty else { throw LexiconProblem(file: display, line: row.0, entry: nil, message: "\(what) is empty") }
+        return text
+    }
+
+    /// `YYYYMMDD`; 99991231 means no deletion.
+    func deletion(_ row: (Int, [String]), _ column: Int?) throws(LexiconProblem) -> Day? {
+        let text = try field(row, column)
+        if text == "99991231" || text.isEmpty { return nil }
+        let digits = Array(text)
+        guard digits.count == 8, let y = Int(String(digits[0..<4])), let m = Int(String(digits[4..<6])), let d = Int(String(digits[6..<8])),
+              Day.isValid(year: y, month: m, day: d) else {
+            throw LexiconProblem(file: display, line: row.0, entry: row.1.first, message: "deletion_date must be YYYYMMDD, found '\(text)'")
+        }
+        return Day(year: y, month: m, day: d)
+    }
+
+    func ptp(_ edition: EditTableEdition) throws(LexiconProblem) -> PTPTable {
+        let c1 = column("column1"), c2 = column("column2"), deletion = column("deletion_date")
+        let indicator = column("modifier_indicator"), rationale = column("rationale")
+        var edits: [PTPEdit] = []
+        for row in rows {
+            edits.append(PTPEdit(
+                column1: try code(row, c1, "column1"), column2: try code(row, c2, "column2"),
+                deleted: try self.deletion(row, deletion),
+                modifierIndicator: try integer(row, indicator, "modifier_indicator", allowed: 0...9),
+                rationale: try field(row, rationale), line: row.0))
+        }
+        return PTPTable(edition: edition, rows: edits)
+    }
+
+    func mue(_ edition: EditTableEdition) throws(LexiconProblem) -> MUETable {
+        let code = column("hcpcs_code"), units = column("mue_units"), mai = column("mue_mai"), rationale = column("mue_rationale")
+        var limits: [String: MUELimit] = [:]
+        for row in rows {
+            let value = try self.code(row, code, "hcpcs_code")
+            if limits[value] != nil {
+                throw LexiconProblem(file: display, line: row.0, entry: value, message: "code listed twice")
+            }
+            limits[value] = MUELimit(
+                code: value, units: try integer(row, units, "mue_units", allowed: 0...Int.max),
+                adjudication: try integer(row, mai, "mue_mai", allowed: 1...3),
+                rationale: try field(row, rationale), line: row.0)
+        }
+        return MUETable(edition: edition, limits: limits)
+    }
+
+    func addOns(_ edition: EditTableEdition) throws(LexiconProblem) -> AddOnTable {
+        let primary = column("primary_code"), addOn = column("add_on_code"), type = column("aoc_edit_type")
+        var byAddOn: [String: [AddOnEdit]] = [:]
+        for row in rows {
+            let edit = AddOnEdit(
+                primary: try code(row, primary, "primary_code"), addOn: try code(row, addOn, "add_on_code"),
+                editType: try integer(row, type, "aoc_edit_type", allowed: 1...3), line: row.0)
+            byAddOn[edit.addOn, default: []].append(edit)
+        }
+        return AddOnTable(edition: edition, byAddOn: byAddOn)
+    }
+}
