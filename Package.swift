@@ -16,6 +16,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         .systemLibrary(
@@ -26,7 +27,7 @@ let package = Package(
         .target(name: "PCRE2", dependencies: ["CPCRE2"], swiftSettings: strict),
         .target(
             name: "NoteCoder",
-            dependencies: ["PCRE2", .product(name: "Yams", package: "Yams")],
+            dependencies: ["PCRE2", .product(name: "Yams", package: "Yams"), .product(name: "CSV", package: "CSV.swift")],
             swiftSettings: strict
         ),
         .executableTarget(

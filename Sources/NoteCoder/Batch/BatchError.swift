@@ -1,0 +1,34 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Why a whole batch run could not go on (as opposed to one note failing, which is a
+/// `BatchFailure` and never stops the run).
+public enum BatchError: Error, Sendable, Equatable, CustomStringConvertible {
+    case inputMissing(path: String)
+    case cannotOpen(path: String, errno: Int32)
+    case readFailed(errno: Int32)
+    case writeFailed(path: String, errno: Int32)
+    case csvHeader(String)
+    case badOutput(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .inputMissing(path): "\(path): no such file or folder"
+        case let .cannotOpen(path, code): "\(path): cannot be opened (\(Self.message(code)))"
+        case let .readFailed(code): "reading the input failed (\(Self.message(code)))"
+        case let .writeFailed(path, code): "\(path): writing failed (\(Self.message(code)))"
+        case let .csvHeader(reason): "CSV header: \(reason)"
+        case let .badOutput(path, reason): "\(path): \(reason)"
+        }
+    }
+
+    static func message(_ code: Int32) -> String {
+        guard let text = strerror(code) else { return "errno \(code)" }
+        return String(cString: text)
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+
+/// How batch results are written: JSON Lines, CSV rows, query rows, error rows.
+///
+/// CSV follows RFC 4180: comma-separated, a field quoted when it holds a comma, a quote or a
+/// line break, quotes doubled, rows ended by `\n`.
+public enum BatchFormats {
+    public static let resultsHeader = ["note_id", "code", "kind", "code_set", "label", "modifiers", "units", "diagnoses",
+                                       "status", "pending_queries", "evidence"]
+    public static let queriesHeader = ["note_id", "kind", "about", "title", "question", "options", "text"]
+    public static let errorsHeader = ["note_id", "record", "line", "kind", "detail"]
+
+    /// The status of the one row written for a note with no code at all, so that every coded
+    /// note appears in a CSV output (and a resumed run knows it was done).
+    public static let noCodesStatus = "no-codes"
+
+    public static func csvRow(_ fields: [String]) -> String {
+        fields.map(csvField).joined(separator: ",") + "\n"
+    }
+
+    public static func csvField(_ field: String) -> String {
+        var needsQuotes = false
+        for byte in field.utf8 where byte == 0x2C || byte == 0x22 || byte == 0x0A || byte == 0x0D {
+            needsQuotes = true
+            break
+        }
+        guard needsQuotes else { return field }
+        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// One JSON line: the report as `suggest --format json` gives it, on one line.
+    public static func jsonLine(_ report: Report) throws -> [UInt8] {
+        var bytes = [UInt8](try report.jsonData(pretty: false))
+        bytes.append(0x0A)
+        return bytes
+    }
+
+    public static func codeSet(ofProcedure code: String) -> String {
+        guard let first = code.utf8.first else { return "CPT" }
+        return (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")) ? "CPT" : "HCPCS"
+    }
+
+    /// The family a code is counted under in the summary: the ICD-10-CM category (three
+    /// characters), or the CPT/HCPCS code itself.
+    public static func family(ofDiagnosis code: String) -> String {
+        String(code.prefix { $0 != "." }.prefix(3))
+    }
+
+    static func evidenceText(_ evidence: [Evidence]) -> String {
+        evidence.map { e in
+            "\(e.text) (" + (e.section.map { "\($0), " } ?? "") + "line \(e.line))"
+        }.joined(separator: " | ")
+    }
+
+    /// Rows of the CSV output for one report: one per diagnosis and per procedure line.
+    public static func resultRows(_ report: Report) -> String {
+        var out = ""
+        for d in report.diagnoses {
+            out += csvRow([report.id, d.code, "diagnosis", "ICD-10-CM", d.label, "", "", "", d.status,
+                           d.pendingQueries.joined(separator: ";"), evidenceText(d.evidence)])
+        }
+        for p in report.procedures {
+            out += csvRow([report.id, p.code, "procedure", codeSet(ofProcedure: p.code), p.label, p.modifiers.joined(separator: ";"),
+                           String(p.units), p.diagnoses.joined(separator: ";"), p.status, p.pendingQueries.joined(separator: ";"),
+                           evidenceText(p.evidence)])
+        }
+        if out.isEmpty {
+            out = csvRow([report.id, "", "", "", "", "", "", "", noCodesStatus, "", ""])
+        }
+        return out
+    }
+
+    /// Rows of the queries file for one report: one ready-to-send query per row.
+    public static func queryRows(_ report: Report) -> String {
+        var out = ""
+        for q in report.queries {
+            out += csvRow([report.id, q.kind, q.about, q.title, q.question, q.options.joined(separator: " | "), q.text])
+        }
+        return out
+    }
+
+    public static func errorRow(_ failure: BatchFailure) -> String {
+        csvRow([failure.id, String(failure.ordinal), failure.line.map(String.init) ?? "", failure.kind.rawValue, failure.detail])
+    }
+}
+
+/// What one note adds to the summary.
+public struct NoteTally: Sendable, Equatable {
+    public var diagnoses: [String: Int] = [:]
+    public var procedures: [String: Int] = [:]
+    public var queries: [String: Int] = [:]
+
+    public init() {}
+
+    init(_ report: Report) {
+        for d in report.diagnoses { diagnoses[BatchFormats.family(ofDiagnosis: d.code), default: 0] += 1 }
+        for p in report.procedures { procedures[p.code, default: 0] += 1 }
+        for q in report.queries { queries[q.kind, default: 0] += 1 }
+    }
+}

@@ -1,0 +1,96 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `read(2)`, retried when a signal interrupts it.
+func posixRead(_ fd: Int32, _ buffer: UnsafeMutablePointer<UInt8>, _ count: Int) -> Int {
+    while true {
+        let got = read(fd, buffer, count)
+        if got >= 0 || errno != EINTR { return got }
+    }
+}
+
+/// An output file written whole records at a time: each `write` call hands the kernel the
+/// complete bytes of one note before the next note's, with no buffering in this process, so a
+/// run killed at any moment leaves every earlier note's lines in the file.
+final class OutputFile {
+    let path: String
+    let fd: Int32
+    private let owned: Bool
+
+    /// Standard output or standard error.
+    init(standard fd: Int32, name: String) {
+        self.fd = fd
+        path = name
+        owned = false
+    }
+
+    /// Opens for appending, creating the file; `truncate` empties it first.
+    init(path: String, truncate: Bool) throws(BatchError) {
+        self.path = path
+        let flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (truncate ? O_TRUNC : 0)
+        let fd = open(path, flags, 0o644)
+        guard fd >= 0 else { throw .cannotOpen(path: path, errno: errno) }
+        self.fd = fd
+        owned = true
+    }
+
+    deinit {
+        if owned { close(fd) }
+    }
+
+    func write(_ bytes: [UInt8]) throws(BatchError) {
+        guard !bytes.isEmpty else { return }
+        let failed: Int32? = bytes.withUnsafeBufferPointer { all in
+            var offset = 0
+            while offset < all.count {
+                #if canImport(Glibc)
+                let n = Glibc.write(fd, all.baseAddress! + offset, all.count - offset)
+                #else
+                let n = Darwin.write(fd, all.baseAddress! + offset, all.count - offset)
+                #endif
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                offset += n
+            }
+            return nil
+        }
+        if let failed { throw .writeFailed(path: path, errno: failed) }
+    }
+}
+
+/// File helpers for resuming.
+enum FileBytes {
+    /// The whole file, or nil when it does not exist.
+    static func read(_ path: String) throws(BatchError) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            if errno == ENOENT { return nil }
+            throw .cannotOpen(path: path, errno: errno)
+        }
+        defer { close(fd) }
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let got = chunk.withUnsafeMutableBufferPointer { posixRead(fd, $0.baseAddress!, $0.count) }
+            if got < 0 { throw .readFailed(errno: errno) }
+            if got == 0 { return out }
+            out.append(contentsOf: chunk[0..<got])
+        }
+    }
+
+    static func truncate(_ path: String, to length: Int) throws(BatchError) {
+        #if canImport(Glibc)
+        let result = Glibc.truncate(path, off_t(length))
+        #else
+        let result = Darwin.truncate(path, off_t(length))
+        #endif
+        if result != 0 { throw .writeFailed(path: path, errno: errno) }
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+
+/// The input opened and read record by record, in input order, holding at most one chunk and
+/// one record at a time. Created on the calling thread (so a missing file or a bad CSV header
+/// stops the run before it starts), then used by the reader thread alone.
+final class RecordSource {
+    enum Reader {
+        case lines(LineReader)
+        case csv(CSVRecordReader)
+        case folder(FolderRecordReader)
+    }
+
+    let format: BatchInputFormat
+    /// The input's size when known (not standard input), for progress.
+    let totalBytes: Int?
+    /// The number of records when known up front (a folder).
+    let totalRecords: Int?
+    private let reader: Reader
+    private let fd: Int32?
+    private var ordinal = 0
+
+    init(_ input: BatchInput, maxNoteBytes: Int, maxLineBytes: Int, chunkSize: Int = 1 << 20) throws(BatchError) {
+        var isFolder: ObjCBool = false
+        if !input.isStandardInput {
+            guard FileManager.default.fileExists(atPath: input.path, isDirectory: &isFolder) else { throw .inputMissing(path: input.path) }
+        }
+        var format = input.format
+        if isFolder.boolValue {
+            guard format == .auto || format == .folder else {
+                throw .badOutput(path: input.path, reason: "is a folder, not a \(format.rawValue) file")
+            }
+            let folder = try FolderRecordReader(path: input.path, maxNoteBytes: maxNoteBytes)
+            self.format = .folder
+            reader = .folder(folder)
+            totalBytes = folder.totalBytes
+            totalRecords = folder.count
+            fd = nil
+            return
+        }
+        if format == .folder { throw .badOutput(path: input.path, reason: "is not a folder") }
+        let fd: Int32
+        if input.isStandardInput {
+            fd = 0
+            self.fd = nil
+            totalBytes = nil
+        } else {
+            fd = open(input.path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw .cannotOpen(path: input.path, errno: errno) }
+            self.fd = fd
+            totalBytes = FolderRecordReader.size(URL(fileURLWithPath: input.path))
+        }
+        totalRecords = nil
+        var prefix: [UInt8] = []
+        if format == .auto {
+            if input.isStandardInput {
+                prefix = try Self.sniff(fd)
+                format = Self.looksLikeJSON(prefix) ? .jsonl : .csv
+            } else {
+                format = input.path.lowercased().hasSuffix(".csv") ? .csv : .jsonl
+            }
+        }
+        self.format = format
+        do {
+            switch format {
+            case .csv: reader = .csv(try CSVRecordReader(fd: fd, prefix: prefix, columns: input.columns))
+            default: reader = .lines(LineReader(fd: fd, prefix: prefix, chunkSize: chunkSize, maxLineBytes: maxLineBytes))
+            }
+        } catch {
+            if let own = self.fd { close(own) }
+            throw error
+        }
+    }
+
+    deinit {
+        if let fd { close(fd) }
+    }
+
+    /// The most input bytes the reader held at once (the line reader's buffer), for tests.
+    var peakBuffered: Int {
+        if case let .lines(reader) = reader { return reader.peakBuffered }
+        return 0
+    }
+
+    func next() throws(BatchError) -> InputRecord? {
+        switch reader {
+        case let .folder(folder):
+            return folder.next()
+        case let .csv(csv):
+            return try csv.next()
+        case let .lines(lines):
+            while let line = try lines.next() {
+                switch line {
+                case var .text(bytes):
+                    if lines.lineNumber == 1 && bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+                    if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+                    ordinal += 1
+                    return InputRecord(ordinal: ordinal, line: lines.lineNumber, endOffset: lines.consumed, content: .json(bytes))
+                case let .tooLong(length):
+                    ordinal += 1
+                    return InputRecord(ordinal: ordinal, line: lines.lineNumber, endOffset: lines.consumed, content: .broken(
+                        id: nil, kind: .tooLarge, detail: "a record line of \(length) bytes, over the limit of \(lines.maxLineBytes) for --max-note-bytes"))
+                }
+            }
+            return nil
+        }
+    }
+
+    /// Reads standard input until a byte other than white space (or a byte-order mark) shows
+    /// what it holds; the bytes read are replayed to the reader.
+    static func sniff(_ fd: Int32) throws(BatchError) -> [UInt8] {
+        var prefix: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while !prefix.contains(where: { !isBlank($0) }) {
+            let got = chunk.withUnsafeMutableBufferPointer { posixRead(fd, $0.baseAddress!, $0.count) }
+            if got < 0 { throw .readFailed(errno: errno) }
+            if got == 0 { break }
+            prefix.append(contentsOf: chunk[0..<got])
+        }
+        return prefix
+    }
+
+    static func isBlank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0xEF || b == 0xBB || b == 0xBF }
+
+    static func looksLikeJSON(_ prefix: [UInt8]) -> Bool {
+        prefix.first(where: { !isBlank($0) }) == UInt8(ascii: "{")
+    }
+}
