@@ -18,7 +18,8 @@ public struct AssertionReader: Sendable {
             let document = try engine.read(note, buffer: buffer, matcher: matcher)
             let scan = try Scanner.scan(document, bytes: buffer, lexicon: lexicon, matcher: matcher)
             let sentenceIndex = document.sentenceIndex(containing: range.lowerBound)
-            return ContextRules.assertions(for: range, sentence: sentenceIndex, document: document, scan: scan, lexicon: lexicon)
+            // Test-set targets are findings (conditions, symptoms), so they are read as conditions.
+            return ContextRules.assertions(for: range, sentence: sentenceIndex, document: document, scan: scan, lexicon: lexicon, kind: .condition)
         }
         let categories = Set((assertions ?? []).map(\.category))
         let negation: AssertionRow.Negation = categories.contains(.negated) ? .negated : .affirmed

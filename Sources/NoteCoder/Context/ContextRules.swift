@@ -17,6 +17,7 @@ enum ContextRules {
         for hit in hits {
             let cue = lexicon.cues[hit.cue]
             if cue.category == .pseudo || cue.category == .terminate { continue }
+            if let kind, !cue.appliesTo.contains(kind) { continue }
             if hit.range.overlaps(range) { continue }
             if pseudo.contains(where: { $0.overlaps(hit.range) }) { continue }
             let reaches: Bool

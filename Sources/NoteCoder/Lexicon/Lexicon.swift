@@ -63,6 +63,7 @@ public struct CueDefinition: Sendable {
     public var direction: CueDirection
     public var window: Int?
     public var stops: Set<AssertionCategory>
+    public var appliesTo: Set<ConceptKind>
     public var location: SourceLocation
 }
 

@@ -47,6 +47,9 @@ struct ContextFile: Codable {
         var window: Int?
         /// For `terminate` cues: which categories they stop (default: all).
         var stops: [AssertionCategory]?
+        /// The kinds of concept the cue applies to (default: all). "Will schedule" plans a
+        /// procedure; "will follow her osteoarthritis" does not make the diagnosis hypothetical.
+        var appliesTo: [ConceptKind]?
         var pattern: String
         /// Whether the pattern must stand as whole words (default true); false for punctuation
         /// cues such as "?" and ";".

@@ -156,7 +156,8 @@ struct LexiconLoader {
             }
             definitions.append(CueDefinition(
                 id: cue.id, category: cue.category, direction: cue.direction ?? .forward, window: cue.window,
-                stops: Set(cue.stops ?? AssertionCategory.allCases), location: location))
+                stops: Set(cue.stops ?? AssertionCategory.allCases), appliesTo: Set(cue.appliesTo ?? [.condition, .procedure]),
+                location: location))
             examples.append(ExampleSet(group: .cue, index: definitions.count - 1, id: cue.id, location: location, examples: cue.examples))
         }
         return (definitions, alternatives)

@@ -21,7 +21,12 @@ enum Scanner {
         mentions.sort { ($0.range.lowerBound, $0.concept) < ($1.range.lowerBound, $1.concept) }
         var cues: [CueHit] = []
         for hit in dropNested(try lexicon.cuePatterns.hits(in: bytes, using: matcher)) {
-            cues.append(CueHit(cue: hit.entry, range: hit.range, sentence: sentence(hit.range)))
+            // A cue word inside a header ("History:") is the header, not a cue; and a cue must lie
+            // in the sentence it is given to, or it would reach across a line it never saw.
+            let index = sentence(hit.range)
+            guard document.sentences.indices.contains(index),
+                  document.sentences[index].range.contains(hit.range.lowerBound) else { continue }
+            cues.append(CueHit(cue: hit.entry, range: hit.range, sentence: index))
         }
         var attributes: [AttributeHit] = []
         for (index, set) in lexicon.attributePatterns.enumerated() {
