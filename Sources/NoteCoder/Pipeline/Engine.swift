@@ -127,6 +127,18 @@ struct NoteRun {
             }
         }
 
+        // A procedure told only in uncertain terms ("injection today vs next visit") leaves the
+        // coder unable to say whether it was done: that is a question for the provider.
+        let affirmedConcepts = Set(affirmed.map { scan.mentions[$0].concept })
+        var askedPerformed: Set<Int> = []
+        for mention in scan.mentions where lexicon.concepts[mention.concept].kind == .procedure
+            && !affirmedConcepts.contains(mention.concept) && !askedPerformed.contains(mention.concept) {
+            let assertions = ContextRules.assertions(for: mention.range, sentence: mention.sentence, document: document, scan: scan, lexicon: lexicon, kind: .procedure)
+            guard assertions.deciding?.category == .uncertain else { continue }
+            askedPerformed.insert(mention.concept)
+            queries.append(("performed", lexicon.concepts[mention.concept].label, [sentenceEvidence(mention.sentence)]))
+        }
+
         var findings = AttributeLinker.findings(affirmed: affirmed, document: document, scan: scan, lexicon: lexicon, negatedAttributes: deniedAttributes)
         shareSides(&findings)
 
@@ -333,6 +345,7 @@ struct NoteRun {
         for (i, finding) in findings.enumerated() where !(rules[i]?.codes.isEmpty ?? true) {
             let concept = lexicon.concepts[finding.concept]
             for rule in concept.alsoRules where rule.conditions.allSatisfy({ CodeSelector.holds($0, finding: finding, lexicon: lexicon) }) {
+                if let query = rule.query { queries.append((query, describe(finding), findingEvidence(finding))) }
                 for code in rule.codes where lexicon.procedures.code(code)?.validity.contains(day) == true
                     && alsoDone.insert(concept.id + "|" + code).inserted {
                     let pointers = lines.first { $0.finding == i }?.diagnoses ?? []
