@@ -122,8 +122,8 @@ enum AttributeLinker {
             return candidates.map(\.hit).sorted { $0.range.lowerBound < $1.range.lowerBound }
         }
         if attribute.multiple {
-            var seen: Set<Int> = []
-            return candidates.map(\.hit).filter { seen.insert($0.value).inserted }.sorted { $0.range.lowerBound < $1.range.lowerBound }
+            // Repeats are kept: "R splenius ..., L splenius" names the muscle on both sides.
+            return candidates.map(\.hit).sorted { $0.range.lowerBound < $1.range.lowerBound }
         }
         return candidates.first.map { [$0.hit] } ?? []
     }

@@ -134,7 +134,7 @@ struct NoteRun {
         for mention in scan.mentions where lexicon.concepts[mention.concept].kind == .procedure
             && !affirmedConcepts.contains(mention.concept) && !askedPerformed.contains(mention.concept) {
             let assertions = ContextRules.assertions(for: mention.range, sentence: mention.sentence, document: document, scan: scan, lexicon: lexicon, kind: .procedure)
-            guard assertions.deciding?.category == .uncertain else { continue }
+            guard assertions.contains(where: { $0.category == .uncertain }) else { continue }
             askedPerformed.insert(mention.concept)
             queries.append(("performed", lexicon.concepts[mention.concept].label, [sentenceEvidence(mention.sentence)]))
         }
@@ -239,7 +239,8 @@ struct NoteRun {
         if let side = finding.side { result["side"] = [side] }
         let concept = lexicon.concepts[finding.concept]
         for name in concept.attributes where name != "side" {
-            let values = CodeSelector.values(name, of: finding, lexicon: lexicon)
+            var seen: Set<String> = []
+            let values = CodeSelector.values(name, of: finding, lexicon: lexicon).filter { seen.insert($0).inserted }
             if !values.isEmpty { result[name] = values }
         }
         return result
