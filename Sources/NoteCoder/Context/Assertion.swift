@@ -14,7 +14,7 @@ extension Array where Element == Assertion {
     /// The reading that decides what happens to the mention, most exclusive first: a negated
     /// or someone else's finding is never coded, whatever else is said about it.
     public var deciding: Assertion? {
-        for category in [AssertionCategory.negated, .other, .historical, .planned, .uncertain] {
+        for category in [AssertionCategory.negated, .other, .bundled, .historical, .planned, .uncertain] {
             if let found = first(where: { $0.category == category }) { return found }
         }
         return nil

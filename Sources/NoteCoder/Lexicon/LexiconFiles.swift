@@ -155,7 +155,7 @@ struct QueriesFile: Codable {
 public enum ConceptKind: String, Codable, Sendable { case condition, procedure }
 
 public enum CueCategory: String, Codable, Sendable {
-    case negated, uncertain, planned, historical, other
+    case negated, uncertain, planned, historical, other, bundled
     /// A phrase that looks like a cue but is not one ("no increase", "not only").
     case pseudo
     /// Ends a cue's scope ("but", "however").
@@ -180,4 +180,6 @@ public enum AttributeReach: String, Codable, Sendable {
 /// What a context cue or section makes of a mention.
 public enum AssertionCategory: String, Codable, Sendable, CaseIterable {
     case negated, uncertain, planned, historical, other
+    /// Part of another service: local anesthetic in an operation, a block given as the anesthetic.
+    case bundled
 }

@@ -51,7 +51,7 @@ public struct ProviderQuery: Codable, Sendable {
 public struct ExcludedFinding: Codable, Sendable {
     public var concept: String
     public var label: String
-    /// `negated`, `uncertain`, `planned`, `historical`, `other`, `suppressed`, `no-code`.
+    /// `negated`, `uncertain`, `planned`, `historical`, `other`, `bundled`, `suppressed`, `no-code`, `edit`.
     public var reason: String
     /// The words or section that decided it.
     public var cue: String?
