@@ -151,6 +151,14 @@ struct NoteRun {
                                             evidence: sentenceEvidence(scan.mentions[finding.mentions[0]].sentence)))
         }
         suppress(findings, &outcomes)
+        // A rule that names no code and asks no question says why in its note; the coder sees it.
+        for (i, finding) in findings.enumerated() {
+            guard let outcome = outcomes[i], outcome.codes.isEmpty, outcome.query == nil else { continue }
+            let concept = lexicon.concepts[finding.concept]
+            excluded.append(ExcludedFinding(concept: concept.id, label: concept.label, reason: "no-code",
+                                            cue: outcome.rule.note ?? "no code in this release",
+                                            evidence: sentenceEvidence(scan.mentions[finding.mentions[0]].sentence)))
+        }
 
         let diagnoses = buildDiagnoses(findings, outcomes)
         var procedures = buildProcedures(findings, outcomes)
