@@ -1,3 +1,4 @@
+import CSV
 import Foundation
 
 /// How batch results are written: JSON Lines, CSV rows, query rows, error rows.
@@ -77,6 +78,14 @@ public enum BatchFormats {
             out += csvRow([report.id, q.kind, q.about, q.title, q.question, q.options.joined(separator: " | "), q.text])
         }
         return out
+    }
+
+    /// Every row of a CSV text, read with CSV.swift (for reading back files this program wrote).
+    static func parseCSV(_ text: String) -> [[String]] {
+        guard let reader = try? CSVReader(string: text, hasHeaderRow: false) else { return [] }
+        var rows: [[String]] = []
+        while let row = reader.next() { rows.append(row) }
+        return rows
     }
 
     public static func errorRow(_ failure: BatchFailure) -> String {

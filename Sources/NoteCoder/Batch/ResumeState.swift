@@ -1,4 +1,3 @@
-import CSV
 import Foundation
 
 /// A note already accounted for by an earlier run: by id, or by position for a record too
@@ -143,8 +142,7 @@ struct ResumeState: Sendable {
 
     /// The fields of one CSV record that this program wrote, read back with CSV.swift.
     static func fields(_ record: [UInt8]) -> [String] {
-        guard let reader = try? CSVReader(string: String(decoding: record, as: UTF8.self), hasHeaderRow: false) else { return [] }
-        return reader.next() ?? []
+        BatchFormats.parseCSV(String(decoding: record, as: UTF8.self)).first ?? []
     }
 }
 
