@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -30,13 +31,26 @@ let package = Package(
             dependencies: ["PCRE2", .product(name: "Yams", package: "Yams"), .product(name: "CSV", package: "CSV.swift")],
             swiftSettings: strict
         ),
+        .target(
+            name: "NoteCoderServer",
+            dependencies: ["NoteCoder", .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "notecoder",
-            dependencies: ["NoteCoder", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["NoteCoder", "NoteCoderServer", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict
         ),
         .testTarget(name: "PCRE2Tests", dependencies: ["PCRE2"], swiftSettings: strict),
         .testTarget(name: "NoteCoderTests", dependencies: ["NoteCoder"], swiftSettings: strict),
+        .testTarget(
+            name: "NoteCoderServerTests",
+            dependencies: [
+                "NoteCoder", "NoteCoderServer",
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

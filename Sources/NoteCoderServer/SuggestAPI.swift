@@ -1,0 +1,117 @@
+import Foundation
+import Hummingbird
+import NoteCoder
+
+/// The body of `POST /v1/suggest`.
+struct SuggestRequest: Decodable {
+    /// The note, as pasted.
+    var text: String
+    /// Date of service, `YYYY-MM-DD`; it wins over a date written in the note. Empty means none.
+    var dateOfService: String?
+    /// A name for the note in the report; `note` when absent.
+    var id: String?
+}
+
+/// The JSON API: turns requests into engine calls and engine answers into responses.
+///
+/// Errors are Hummingbird `HTTPError`s with a message, which reach the client as
+/// `{"error": {"message": "..."}}`. Messages never quote the note.
+struct SuggestAPI: Sendable {
+    let engine: Engine
+    let maxBodyBytes: Int
+
+    func health() throws -> Response {
+        struct Health: Encodable {
+            var status = "ok"
+            var concepts: Int
+            var icd10cmEditions: [String]
+            var procedureCodes: Int
+            var maxBodyBytes: Int
+            var maxNoteBytes: Int
+        }
+        let lexicon = engine.lexicon
+        let health = Health(
+            concepts: lexicon.concepts.count, icd10cmEditions: lexicon.icd10cm.editions.map(\.name),
+            procedureCodes: lexicon.procedures.allCodes.count, maxBodyBytes: maxBodyBytes, maxNoteBytes: engine.maxNoteBytes)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return Self.json(try encoder.encode(health))
+    }
+
+    func suggest(_ request: Request, context: some RequestContext) async throws -> Response {
+        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > maxBodyBytes {
+            throw tooLarge()
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: maxBodyBytes)
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            throw tooLarge()
+        }
+        let body = try decode(Data(buffer.readableBytesView))
+        var day: Day?
+        if let date = body.dateOfService, !date.isEmpty {
+            guard let parsed = Day(iso: date) else {
+                throw HTTPError(.badRequest, message: "dateOfService '\(date.prefix(40))' is not a date of the form YYYY-MM-DD")
+            }
+            day = parsed
+        }
+        let id = body.id.map { String($0.prefix(120)) }.flatMap { $0.isEmpty ? nil : $0 } ?? "note"
+        let note = Note(id: id, text: body.text, dateOfService: day)
+        let report: Report
+        do {
+            // A matcher holds per-thread PCRE2 state, so each request makes its own.
+            report = try engine.code(note, matcher: engine.lexicon.makeMatcher())
+        } catch {
+            throw HTTPError(.unprocessableContent, message: error.description)
+        }
+        return Self.json(try report.jsonData())
+    }
+
+    /// `GET /v1/code/{code}?date=YYYY-MM-DD`: what `notecoder code CODE --date` prints as JSON.
+    func code(_ request: Request, context: some RequestContext) throws -> Response {
+        let code = try context.parameters.require("code")
+        var day: Day?
+        if let date = request.uri.queryParameters["date"].map(String.init), !date.isEmpty {
+            guard let parsed = Day(iso: date) else {
+                throw HTTPError(.badRequest, message: "date '\(date.prefix(40))' is not a date of the form YYYY-MM-DD")
+            }
+            day = parsed
+        }
+        guard let facts = engine.lexicon.facts(about: code, on: day) else {
+            throw HTTPError(.notFound, message: "\(code.prefix(40)) is not an ICD-10-CM code in the editions on hand nor a CPT/HCPCS code in NoteCoder's procedure catalogue")
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return Self.json(try encoder.encode(facts))
+    }
+
+    func tooLarge() -> HTTPError {
+        HTTPError(.contentTooLarge, message: "the request body is over the limit of \(maxBodyBytes) bytes")
+    }
+
+    /// Decodes the body with messages that name the problem, never the note.
+    func decode(_ data: Data) throws -> SuggestRequest {
+        do {
+            return try JSONDecoder().decode(SuggestRequest.self, from: data)
+        } catch let DecodingError.keyNotFound(key, _) {
+            throw HTTPError(.badRequest, message: "the JSON body has no '\(key.stringValue)' field")
+        } catch let DecodingError.typeMismatch(type, context) {
+            let field = context.codingPath.map(\.stringValue).joined(separator: ".")
+            let what = field.isEmpty ? "the body must be a JSON object" : "'\(field)' must be \(type == String.self ? "a string" : "\(type)")"
+            throw HTTPError(.badRequest, message: what)
+        } catch let DecodingError.valueNotFound(_, context) {
+            let field = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw HTTPError(.badRequest, message: "'\(field)' must not be null")
+        } catch {
+            throw HTTPError(.badRequest, message: "the body is not valid JSON: send {\"text\": \"...\", \"dateOfService\": \"YYYY-MM-DD\"}")
+        }
+    }
+
+    static func json(_ data: Data) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
