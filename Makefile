@@ -29,7 +29,7 @@ help:
 	@echo "make check     lexicon check: patterns compile, examples hold, codes exist"
 	@echo "make evaluate  score the engine on Corpus/ (and $(SHARED)/corpus/mtsamples-dev when present)"
 	@echo "make context   score negation/temporality/experiencer on $(SHARED)/data/negex/negex-dev.tsv when present"
-	@echo "make bench     (placeholder) batch benchmarking"
+	@echo "make bench     batch speed and memory on $(SHARED)/data/mtsamples (notes/s, MB/s, peak RSS)"
 	@echo "make clean     remove build products"
 
 build:
@@ -63,11 +63,10 @@ context: build
 		echo "$(SHARED)/data/negex/negex-dev.tsv not found: nothing to score"; \
 	fi
 
-# --- PLACEHOLDER: batch benchmarking ------------------------------------------------------
-# Filled in together with `notecoder batch`; until then this target only says so.
-bench:
-	@echo "make bench: batch benchmarking comes with the batch command (notecoder batch), not yet here."
-# --- end of placeholder ------------------------------------------------------------------
+# Batch benchmark: `notecoder batch` over $(SHARED)/data/mtsamples/mtsamples.jsonl and ten copies
+# of it, with --jobs 1 and 2; prints notes/s, MB/s and peak memory (skips when the data is absent).
+bench: build
+	@SHARED="$(SHARED)" scripts/bench.sh
 
 clean:
 	swift package clean --scratch-path $(SCRATCH)
