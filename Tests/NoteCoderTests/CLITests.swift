@@ -192,19 +192,54 @@ struct CLITests {
         #expect(try NoteCoderCLI.run(["suggest", Self.note, "--date", "02/11/2025"]).status == 64)
     }
 
+    /// A two-note annotated set in the FORMAT.md layout.
+    static func writeSet(in folder: TemporaryFolder, withOrphan: Bool = false) throws {
+        try folder.write("set/notes/a-1.txt", "ASSESSMENT: Bilateral knee osteoarthritis.\n")
+        try folder.write("set/gold/a-1.json", #"{"id": "a-1", "dateOfService": "2025-02-11", "diagnoses": ["M17.0"], "procedures": [], "queries": []}"#)
+        try folder.write("set/notes/a-2.txt", "ASSESSMENT: Right occipital neuralgia.\nPROCEDURE: Right greater occipital nerve block.\n")
+        try folder.write("set/gold/a-2.json", #"""
+            {"id": "a-2", "dateOfService": "2025-02-11", "diagnoses": ["M54.81"],
+             "procedures": [{"code": "64405", "modifiers": ["RT"], "units": 1, "diagnoses": ["M54.81"]}], "queries": []}
+            """#)
+        if withOrphan { try folder.write("set/notes/a-3.txt", "ASSESSMENT: Neck pain.\n") }
+    }
+
     @Test("evaluate prints the FORMAT.md figures as JSON")
     func evaluateJSON() throws {
-        let result = try NoteCoderCLI.run(["evaluate", "Corpus", "--format", "json"])
+        let folder = try TemporaryFolder()
+        try Self.writeSet(in: folder)
+        let result = try NoteCoderCLI.run(["evaluate", folder.file("set").path, "--format", "json"])
         #expect(result.status == 0, "\(result.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any])
-        let notes = try FileManager.default.contentsOfDirectory(atPath: TestRepository.corpus.appendingPathComponent("notes").path)
-            .filter { $0.hasSuffix(".txt") }
-        #expect(json["notes"] as? Int == notes.count)
+        #expect(json["notes"] as? Int == 2)
+        #expect(json["scope"] as? String == "Lexicons/scope.yaml")
         for family in ["diagnoses", "procedures", "pairs", "queries"] {
             let figures = try #require(json[family] as? [String: Any], "\(family)")
-            #expect(figures["f1"] is Double && figures["tp"] is Int)
+            #expect(figures["f1"] as? Double == 1.0, "\(family): \(figures)")
+            #expect(figures["tp"] is Int && figures["fp"] as? Int == 0 && figures["fn"] as? Int == 0)
         }
-        #expect((json["perNote"] as? [Any])?.count == notes.count)
+        let perNote = try #require(json["perNote"] as? [[String: Any]])
+        #expect(perNote.compactMap { $0["id"] as? String } == ["a-1", "a-2"])
+        #expect(json["modifiers"] as? [String: Int] == ["correct": 1, "total": 1])
+    }
+
+    @Test("evaluate exits 1 when a note cannot be scored, and names it")
+    func evaluateOrphan() throws {
+        let folder = try TemporaryFolder()
+        try Self.writeSet(in: folder, withOrphan: true)
+        let result = try NoteCoderCLI.run(["evaluate", folder.file("set").path, "--format", "json"])
+        #expect(result.status == 1)
+        let json = try #require(try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any])
+        #expect(json["notes"] as? Int == 2)
+        let failures = try #require(json["failures"] as? [[String: Any]])
+        #expect(failures.compactMap { $0["id"] as? String } == ["a-3"])
+    }
+
+    @Test("evaluate on a folder that does not exist exits 66")
+    func evaluateMissing() throws {
+        let result = try NoteCoderCLI.run(["evaluate", "no-such-set-\(UUID().uuidString)"])
+        #expect(result.status == 66)
+        #expect(result.stderr.contains("no-such-set-"))
     }
 
     @Test("context labels each row of a TSV, in input order, under the same header")
