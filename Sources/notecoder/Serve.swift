@@ -8,7 +8,8 @@ struct Serve: ParsableCommand {
         abstract: "Start the local web page for coders: paste a note, see the codes and their evidence.",
         discussion: """
             Serves the page at / and a JSON API: POST /v1/suggest {"text": ..., "dateOfService": "YYYY-MM-DD"} \
-            returns the report of `suggest --format json`; GET /v1/health. Notes are neither stored nor logged; \
+            returns the report of `suggest --format json`; \
+            GET /v1/code/CODE?date=YYYY-MM-DD returns what `code CODE --format json` prints; GET /v1/health. Notes are neither stored nor logged; \
             the log has one line per request (method, path, status, duration). Stop with Ctrl-C.
             """)
 

@@ -57,7 +57,7 @@ extension PageAssets {
         .meta { margin: 0 0 .4rem; color: var(--muted); }
         .warnings { margin: 0 0 .6rem; padding-left: 1.2rem; color: var(--ex-strong); }
         .warnings:empty { display: none; }
-        .columns { display: grid; grid-template-columns: minmax(0, 1.05fr) minmax(0, 1fr); gap: 1.25rem; align-items: start; }
+        .columns { display: grid; grid-template-columns: minmax(0, 1.1fr) minmax(0, 1fr); gap: 1.25rem; align-items: start; }
         @media (max-width: 1100px) { .columns { grid-template-columns: minmax(0, 1fr); } }
         .note-column { position: sticky; top: .75rem; }
         .table-wrap { overflow-x: auto; }
@@ -85,6 +85,7 @@ extension PageAssets {
         .edits li { margin-bottom: .35rem; }
         .edits .source { color: var(--muted); font-size: .82rem; display: block; }
         .where { color: var(--muted); font-size: .85rem; }
+        .where.block { display: block; font-size: .8rem; margin-top: .15rem; }
         .empty { color: var(--muted); font-style: italic; }
         .query { border: 1px solid var(--line); border-radius: 6px; padding: .6rem .75rem; margin-bottom: .7rem; background: #fbfcfd; }
         .query header { display: flex; justify-content: space-between; align-items: center; gap: .75rem; }

@@ -55,7 +55,7 @@ enum PageAssets {
                   <thead>
                     <tr><th scope="col">Code</th><th scope="col">Description</th>
                     <th scope="col">Modifiers</th><th scope="col">Units</th><th scope="col">Diagnoses</th>
-                    <th scope="col">Status</th><th scope="col">Evidence</th></tr>
+                    <th scope="col">Status</th></tr>
                   </thead>
                   <tbody></tbody>
                 </table>

@@ -157,12 +157,11 @@ extension PageAssets {
               el('td', {}, el('button', { type: 'button', class: 'code-button', 'aria-pressed': 'false', 'data-ref': ref,
                 'aria-label': item.code + ' (' + (isProcedure ? 'procedure' : 'diagnosis') + '): highlight its evidence' }, item.code),
                 el('span', { class: 'kind ' + kind }, isProcedure ? 'procedure' : 'diagnosis')),
-              el('td', {}, item.label),
+              el('td', {}, item.label, el('span', { class: 'where block' }, [...new Set(item.evidence.map(where))].join('; '))),
               el('td', {}, isProcedure && item.modifiers.length ? item.modifiers.join(', ') : '—'),
               el('td', {}, isProcedure ? String(item.units) : '—'),
               el('td', {}, isProcedure ? (item.diagnoses.length ? item.diagnoses.join(', ') : 'none') : '—'),
-              el('td', {}, statusBadge(item)),
-              el('td', { class: 'where' }, item.evidence.map(where).join('; '))
+              el('td', {}, statusBadge(item))
             );
           }
 
