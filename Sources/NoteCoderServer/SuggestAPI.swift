@@ -8,7 +8,7 @@ struct SuggestRequest: Decodable {
     var text: String
     /// Date of service, `YYYY-MM-DD`; it wins over a date written in the note. Empty means none.
     var dateOfService: String?
-    /// A name for the note in the report; `note` when absent.
+    /// A name for the note in the report; `pasted` when absent.
     var id: String?
 }
 
@@ -56,7 +56,7 @@ struct SuggestAPI: Sendable {
             }
             day = parsed
         }
-        let id = body.id.map { String($0.prefix(120)) }.flatMap { $0.isEmpty ? nil : $0 } ?? "note"
+        let id = body.id.map { String($0.prefix(120)) }.flatMap { $0.isEmpty ? nil : $0 } ?? "pasted"
         let note = Note(id: id, text: body.text, dateOfService: day)
         let report: Report
         do {
