@@ -12,7 +12,7 @@ struct NoteCoderCommand: ParsableCommand {
             65 bad input (unreadable note, invalid UTF-8, malformed file); 66 input not found; \
             78 the lexicons are invalid.
             """,
-        subcommands: [Suggest.self, LexiconCommand.self, Evaluate.self, Context.self, Serve.self, Batch.self])
+        subcommands: [Suggest.self, LexiconCommand.self, Evaluate.self, Context.self, Serve.self, CodeLookup.self, Batch.self])
 }
 
 /// Exit statuses documented in `notecoder --help` and the README.

@@ -49,6 +49,8 @@ public struct DiagnosisFacts: Codable, Sendable {
     public var billableCodesUnder: [String]
     public var editions: [EditionStatus]
     public var excludes1: [Excludes1]
+    /// The file the Excludes1 notes come from, with its edition.
+    public var excludes1Source: String
 }
 
 public struct ProcedureFacts: Codable, Sendable {
@@ -171,7 +173,7 @@ extension Lexicon {
         return DiagnosisFacts(
             edition: chosen.edition.name, editionNote: chosen.exact ? nil : "no edition on hand covers \(day); the nearest, \(chosen.edition.name), is used",
             title: entry?.title, inEdition: entry != nil, billable: entry?.billable == true, billableCodesUnder: under,
-            editions: editions, excludes1: excludes)
+            editions: editions, excludes1: excludes, excludes1Source: notes.description)
     }
 
     func procedureFacts(_ procedure: ProcedureCode, on day: Day) -> ProcedureFacts {
@@ -264,16 +266,19 @@ extension CodeFacts {
                     default: out.append("    excluded by the note at \(x.at) (\(x.title)): \(x.text) — \(codes)")
                     }
                 }
-                if let source = d.excludes1.first?.source { out.append("    source: \(source)") }
+                out.append("    source: \(d.excludes1Source)")
             }
         }
         if let p = procedure {
             out.append("  Label: \(p.label)")
-            for l in p.labels.dropFirst() { out.append("    (from \(l.from ?? "the start"): \(l.label))") }
+            if p.labels.count > 1 {
+                out.append("  Labels by date:")
+                for l in p.labels { out.append("    from \(l.from ?? "the start"): \(l.label)") }
+            }
             let span = "from \(p.from ?? "before 2020-10-01, the oldest date NoteCoder handles")" + (p.until.map { " until \($0)" } ?? ", no end date")
             out.append("  Valid on \(date): \(p.valid ? "yes" : "no") (\(span))")
             out.append("  Side modifiers: \(p.sideModifiers ? "RT/LT apply" : "none (RT/LT do not apply)")")
-            out.append("  Bilateral indicator: \(p.bilateralIndicator.map(String.init) ?? "—") — \(p.bilateralMeaning)")
+            out.append("  Bilateral indicator: " + (p.bilateralIndicator.map { "\($0) — \(p.bilateralMeaning)" } ?? p.bilateralMeaning))
             if let u = p.unitLimit {
                 out.append("  Unit limit (MUE): \(u.units) per day of service — \(u.meaning)" + (u.rationale.isEmpty ? "" : "; CMS rationale: \(u.rationale)"))
                 out.append("    source: \(u.source)")
@@ -288,7 +293,10 @@ extension CodeFacts {
                 out.append("  Add-on code: no")
             }
             if !p.addOnCodes.isEmpty { out.append("  Add-on codes that take it as primary: \(p.addOnCodes.joined(separator: ", "))") }
-            if let pairs = p.pairs {
+            if let pairs = p.pairs, pairs.rows == 0 {
+                out.append("  NCCI procedure-to-procedure pairs: none name \(code)")
+                out.append("    source: \(pairs.source)")
+            } else if let pairs = p.pairs {
                 out.append("  NCCI procedure-to-procedure pairs: \(pairs.rows) row\(pairs.rows == 1 ? "" : "s") name \(code), \(pairs.inForce) in force on \(date); \(pairs.withCatalogueCodes) with a code in NoteCoder's catalogue:")
                 out.append("    source: \(pairs.source)")
                 let live = pairs.pairs.filter(\.inForce)

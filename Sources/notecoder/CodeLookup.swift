@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import NoteCoder
+
+struct CodeLookup: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "code",
+        abstract: "What a coder asks of a code on a date of service: label, billable or valid, dates, edits, unit limit, bilateral indicator.",
+        discussion: """
+            An ICD-10-CM code (with or without the dot) gets its title and billable status in the \
+            edition in force on the date and in every edition on hand, and its Excludes1 notes. A \
+            CPT/HCPCS code in NoteCoder's catalogue gets our label on the date, its dates, side and \
+            bilateral indicator, its unit limit (MUE) with the adjudication indicator in words, the \
+            primaries it needs if it is an add-on, and the NCCI pairs that name it. Without --date, \
+            the start of the newest ICD-10-CM edition on hand is used (as for a note without a date). \
+            An unknown code exits with status 65.
+            """)
+
+    @Argument(help: "The code, e.g. M54.5, M545, 20611, G2058.")
+    var code: String
+
+    @Option(name: .long, help: "Date of service, YYYY-MM-DD (default: the start of the newest ICD-10-CM edition on hand).")
+    var date: String?
+
+    @Option(name: .long, help: "text or json.")
+    var format: OutputFormat = .text
+
+    @OptionGroup var lexicon: LexiconOption
+
+    func run() throws {
+        let day = try date.map(parseDay)
+        let lexicon = try lexicon.load()
+        guard let facts = lexicon.facts(about: code, on: day) else {
+            let editions = lexicon.icd10cm.editions.map(\.name).joined(separator: ", ")
+            Console.error("notecoder: \(code) is not an ICD-10-CM code in the editions on hand (\(editions)) nor a CPT/HCPCS code in NoteCoder's procedure catalogue")
+            throw ExitStatus.badInput
+        }
+        switch format {
+        case .text: Console.write(facts.text())
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+            Console.write(String(decoding: try encoder.encode(facts), as: UTF8.self) + "\n")
+        }
+    }
+}
