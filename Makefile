@@ -20,11 +20,12 @@ BIN := $(SCRATCH)/release/notecoder
 SHARED ?= ../shared
 NOTE ?= Examples/sample-note.txt
 
-.PHONY: help demo build test check evaluate context bench clean
+.PHONY: help demo build test browser-test check evaluate context bench clean
 
 help:
 	@echo "make demo      set up, build release, print the report for $(NOTE)"
 	@echo "make test      run all tests (swift test)"
+	@echo "make browser-test  the web page in headless Chromium (installed from Debian when missing)"
 	@echo "make build     set up and build release only ($(BIN))"
 	@echo "make check     lexicon check: patterns compile, examples hold, codes exist"
 	@echo "make evaluate  score the engine on Corpus/ (and $(SHARED)/corpus/mtsamples-dev when present)"
@@ -42,6 +43,10 @@ demo: build
 test:
 	@scripts/setup.sh --deps
 	swift test --disable-xctest --scratch-path $(SCRATCH)
+
+browser-test:
+	@scripts/setup.sh --deps
+	SCRATCH_PATH=$(SCRATCH) scripts/browser-test.sh
 
 check: build
 	$(BIN) lexicon check
