@@ -27,8 +27,21 @@ struct LexiconOption: ParsableArguments {
     @Option(name: .long, help: "The lexicon folder (default: $NOTECODER_LEXICONS, else ./Lexicons).")
     var lexicons: String?
 
+    /// The flag, then the environment, then ./Lexicons, then the Lexicons folder of the checkout
+    /// the binary was built in (found by walking up from the executable).
     var url: URL {
-        URL(fileURLWithPath: lexicons ?? ProcessInfo.processInfo.environment["NOTECODER_LEXICONS"] ?? "Lexicons")
+        if let path = lexicons ?? ProcessInfo.processInfo.environment["NOTECODER_LEXICONS"] {
+            return URL(fileURLWithPath: path)
+        }
+        let local = URL(fileURLWithPath: "Lexicons")
+        if FileManager.default.fileExists(atPath: local.appendingPathComponent("scope.yaml").path) { return local }
+        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<6 {
+            let candidate = folder.appendingPathComponent("Lexicons")
+            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("scope.yaml").path) { return candidate }
+            folder = folder.deletingLastPathComponent()
+        }
+        return local
     }
 
     /// Loads the lexicons or exits with the lexicon status and every problem on standard error.
