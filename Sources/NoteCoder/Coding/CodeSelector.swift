@@ -53,6 +53,9 @@ enum CodeSelector {
         case let .property(attribute, property, value):
             guard let definition = lexicon.attribute(attribute) else { return false }
             return linked(attribute, of: finding, lexicon: lexicon).contains { definition.values[$0.value].properties[property] == value }
+        case let .notProperty(attribute, property, value):
+            guard let definition = lexicon.attribute(attribute) else { return true }
+            return !linked(attribute, of: finding, lexicon: lexicon).contains { definition.values[$0.value].properties[property] == value }
         case let .count(attribute, range):
             return range.contains(count(attribute, of: finding, lexicon: lexicon))
         case let .amount(attribute, range):

@@ -107,6 +107,8 @@ public struct CodeRule: Sendable {
         case absent(attribute: String)
         case present(attribute: String)
         case property(attribute: String, property: String, value: String)
+        /// `attr.property: '!value'`: no linked value has that property value.
+        case notProperty(attribute: String, property: String, value: String)
         case count(attribute: String, range: ClosedRange<Int>)
         case amount(attribute: String, range: ClosedRange<Int>)
     }

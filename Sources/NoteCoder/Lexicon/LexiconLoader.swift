@@ -290,6 +290,12 @@ struct LexiconLoader {
                 guard attribute.numeric else { problem("'\(name).amount' needs a numeric attribute"); continue }
                 guard let range = CodeRule.parseCount(value) else { problem("amount '\(value)' must look like '>=40', '20-39' or '0'"); continue }
                 conditions.append(.amount(attribute: name, range: range))
+            } else if parts.count == 2 && value.hasPrefix("!") {
+                let wanted = String(value.dropFirst())
+                if !attribute.values.contains(where: { $0.properties[parts[1]] == wanted }) {
+                    problem("no value of '\(name)' has \(parts[1]) '\(wanted)'")
+                }
+                conditions.append(.notProperty(attribute: name, property: parts[1], value: wanted))
             } else if parts.count == 2 {
                 if !attribute.values.contains(where: { $0.properties[parts[1]] == value }) {
                     problem("no value of '\(name)' has \(parts[1]) '\(value)'")
