@@ -42,7 +42,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "PCRE2Tests", dependencies: ["PCRE2"], swiftSettings: strict),
-        .testTarget(name: "NoteCoderTests", dependencies: ["NoteCoder"], swiftSettings: strict),
+        .testTarget(name: "NoteCoderTests", dependencies: ["NoteCoder"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(
             name: "NoteCoderServerTests",
             dependencies: [

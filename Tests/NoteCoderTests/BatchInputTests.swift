@@ -149,10 +149,15 @@ struct BatchInputTests {
     func csvHeader() throws {
         let folder = try TemporaryFolder("batch-csv-header")
         let input = try folder.write("export.csv", "MRN,NOTE\n1,Low back pain.\n")
-        #expect(throws: BatchError.self) { try BatchFixture.run(input.path, in: folder) }
+        // An earlier run's results, which a mistyped command must leave alone.
+        let earlier = try folder.write("out.jsonl", "{\"id\": \"kept\"}\n")
+        #expect(throws: BatchError.csvHeader("no column named 'id' (--id-column); the header has: MRN, NOTE")) {
+            try BatchFixture.run(input.path, in: folder)
+        }
         #expect(throws: BatchError.inputMissing(path: folder.file("missing.csv").path)) {
             try BatchFixture.run(folder.file("missing.csv").path, in: folder)
         }
+        #expect(try BatchFixture.read(earlier.path) == "{\"id\": \"kept\"}\n")
     }
 
     @Test("a folder of .txt files: file-name order, id = name, other files ignored, oversized files refused unread")

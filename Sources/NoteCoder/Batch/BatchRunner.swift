@@ -73,9 +73,10 @@ public struct BatchRunner: Sendable {
     public func run(progress: ((BatchProgress) -> Void)? = nil) throws(BatchError) -> BatchRunResult {
         let start = DispatchTime.now()
         let config = configuration
+        // The input first: a wrong path or CSV header must not touch an earlier run's output.
+        let source = try RecordSource(config.input, maxNoteBytes: config.maxNoteBytes, maxLineBytes: config.maxLineBytes)
         let resume = config.resume ? try ResumeState.prepare(config.output) : ResumeState()
         let sinks = try Sinks(config.output, resume: config.resume)
-        let source = try RecordSource(config.input, maxNoteBytes: config.maxNoteBytes, maxLineBytes: config.maxLineBytes)
         let totalBytes = source.totalBytes
         let totalRecords = source.totalRecords
         let requireFHIR = source.format == .fhir

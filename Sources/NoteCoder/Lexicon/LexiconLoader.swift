@@ -123,7 +123,9 @@ struct LexiconLoader {
             _ = try Pattern(PatternWrapping.phrasePrefix + "(?:" + source + ")" + PatternWrapping.phraseSuffix)
             return true
         } catch {
-            let offset = error.patternOffset.map { " at offset \($0) of '\(source)'" } ?? " in '\(source)'"
+            // The offset PCRE2 reports is into the wrapped pattern; the author wrote only `source`.
+            let wrapping = (PatternWrapping.phrasePrefix + "(?:").utf8.count
+            let offset = error.patternOffset.map { " at offset \(max(0, min($0 - wrapping, source.utf8.count))) of '\(source)'" } ?? " in '\(source)'"
             problems.append(LexiconProblem(file: file, line: line, entry: entry, message: "pattern does not compile: \(error.message)\(offset)"))
             return false
         }

@@ -24,7 +24,9 @@ enum SentenceSplitter {
             while i < end {
                 let b = bytes[i]
                 if b == 0x2E || b == 0x21 || b == 0x3F { // . ! ?
-                    if i + 1 >= end || isSpace(bytes[i + 1]) {
+                    if b == 0x2E && isListMarker(bytes, dot: i, lineStart: start) {
+                        // "1. Occipital neuralgia": the number opens an item, it does not end one.
+                    } else if i + 1 >= end || isSpace(bytes[i + 1]) {
                         if b != 0x2E || !isAbbreviation(bytes, before: i, from: start) || nextStartsNewLine(bytes, after: i, end: end) {
                             if !nextIsLowercase(bytes, after: i + 1, end: end) {
                                 emit(i + 1)
@@ -39,6 +41,17 @@ enum SentenceSplitter {
             emit(end)
         }
         return result
+    }
+
+    /// A one- or two-digit number alone at the start of its line, followed by this period.
+    static func isListMarker(_ bytes: [UInt8], dot: Int, lineStart: Int) -> Bool {
+        var a = dot
+        while a > 0, bytes[a - 1] >= 0x30, bytes[a - 1] <= 0x39 { a -= 1 }
+        let digits = dot - a
+        guard digits >= 1, digits <= 2 else { return false }
+        var k = a
+        while k > 0, bytes[k - 1] == 0x20 || bytes[k - 1] == 0x09 { k -= 1 }
+        return k == 0 || bytes[k - 1] == 0x0A || k <= lineStart
     }
 
     static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
