@@ -172,7 +172,7 @@ struct NoteRun {
         let edits = ClaimEditChecker(lexicon: lexicon, day: day).apply(procedures: &procedures, diagnoses: diagnoses, excluded: &excluded)
         return Report(
             id: document.note.id, dateOfService: dateSource == "none" ? nil : day.description, dateSource: dateSource,
-            codeSets: CodeSetsUsed(icd10cm: icd.name, icd10cmNote: icd.validity.contains(day) ? nil : "nearest edition to \(day)", procedures: catalogueNote),
+            codeSets: CodeSetsUsed(icd10cm: icd.name, icd10cmNote: icd.validity.contains(day) ? nil : "no edition on hand covers \(day); the next one is used", procedures: catalogueNote),
             diagnoses: diagnoses, procedures: procedures, queries: rendered, excluded: excluded, warnings: warnings, edits: edits)
     }
 
@@ -254,12 +254,29 @@ struct NoteRun {
         return result
     }
 
-    func findingEvidence(_ finding: Finding) -> [Evidence] {
+    /// The sentences that name the finding, then those holding the attribute words the chosen
+    /// rule tested (the minutes behind a care-management code, the image behind 20611), so the
+    /// evidence shows why this code and not its neighbour.
+    func findingEvidence(_ finding: Finding, rule: CodeRule? = nil) -> [Evidence] {
         var seen: Set<Int> = []
-        return finding.mentions.compactMap { m in
-            let sentence = scan.mentions[m].sentence
-            return seen.insert(sentence).inserted ? sentenceEvidence(sentence) : nil
+        var sentences = finding.mentions.map { scan.mentions[$0].sentence }
+        for condition in rule?.conditions ?? [] {
+            let attribute: String
+            switch condition {
+            case let .value(name, _), let .present(name), let .property(name, _, _), let .count(name, _), let .amount(name, _):
+                attribute = name
+            case .absent, .notProperty:
+                continue
+            }
+            var values = attribute == "side" ? [] : CodeSelector.linked(attribute, of: finding, lexicon: lexicon)
+            if case .amount = condition, let definition = lexicon.attribute(attribute) {
+                // A stated total is what the rule used; the log lines behind it add nothing.
+                let totals = values.filter { definition.values[$0.value].properties["total"] == "yes" }
+                if !totals.isEmpty { values = totals }
+            }
+            sentences += values.map { document.sentenceIndex(containing: $0.range.lowerBound) }
         }
+        return sentences.compactMap { seen.insert($0).inserted ? sentenceEvidence($0) : nil }
     }
 
     func describe(_ finding: Finding) -> String {
@@ -294,7 +311,7 @@ struct NoteRun {
                 result.append(DiagnosisSuggestion(
                     code: code, label: icd.entry(code)?.title ?? concept.label, concept: concept.id,
                     status: pending.isEmpty ? "suggested" : "pending-query", pendingQueries: pending,
-                    attributes: attributeSummary(finding), evidence: findingEvidence(finding), rule: outcome.rule.location.description))
+                    attributes: attributeSummary(finding), evidence: findingEvidence(finding, rule: outcome.rule), rule: outcome.rule.location.description))
             }
         }
         return result
@@ -370,7 +387,7 @@ struct NoteRun {
                 code: line.code, label: lexicon.procedures.code(line.code)?.label(on: day) ?? concept.label, concept: concept.id,
                 modifiers: line.modifiers, units: line.units, diagnoses: line.diagnoses,
                 status: line.queries.isEmpty ? "suggested" : "pending-query", pendingQueries: line.queries,
-                attributes: attributeSummary(finding), evidence: findingEvidence(finding),
+                attributes: attributeSummary(finding), evidence: findingEvidence(finding, rule: rules[line.finding]?.rule),
                 rule: rules[line.finding]?.rule.location.description ?? concept.location.description)
         }
     }
