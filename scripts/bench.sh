@@ -9,6 +9,8 @@
 #
 # Figures: "run MB/s" is input bytes over the batch's own time (reading, coding and writing
 # every note; the summary's figure); "wall" also counts process start and lexicon loading.
+# "CPU s" is user + system time, and "MB/CPU-s" the input over it: the per-core rate, which
+# other work on a shared machine does not lower as it lowers wall-clock rates.
 # Peak memory is the maximum resident set size (/usr/bin/time -v, else polled from /proc).
 # Targets (issue 4): >= 20 MB/s per core, >= 1.7x from 1 to 2 jobs, < 300 MB peak on ten copies.
 set -euo pipefail
@@ -56,8 +58,10 @@ run_measured() {
         /usr/bin/time -v -o "$work/time.txt" "$@"
         local status=$?
         awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time.txt" > "$rss_file"
+        awk -F': ' '/User time|System time/ {t += $2} END {print t}' "$work/time.txt" > "$work/cpu"
         return $status
     fi
+    echo "" > "$work/cpu"
     "$@" & local pid=$! peak=0
     while kill -0 "$pid" 2>/dev/null; do
         local hwm
@@ -71,7 +75,7 @@ run_measured() {
 }
 
 printf '\nbench: %s cores, %s\n' "$(nproc)" "$(uname -sm)"
-printf '%-24s %5s %7s %9s %9s %9s %8s %9s %9s\n' input jobs notes "run s" "notes/s" "run MB/s" "wall s" "MB/s/job" "peak MB"
+printf '%-22s %4s %6s %7s %8s %8s %7s %8s %6s %8s %8s\n' input jobs notes "run s" "notes/s" "run MB/s" "wall s" "MB/s/job" "CPU s" "MB/CPU-s" "peak MB"
 declare -A rate
 for input in "$DATA" "$big"; do
     size=$(stat -c %s "$input")
@@ -82,13 +86,15 @@ for input in "$DATA" "$big"; do
             --summary "$work/summary.json" || status=$?
         end=$(date +%s.%N)
         if [ "$status" -gt 1 ]; then echo "bench: notecoder batch failed (exit $status)"; exit "$status"; fi
-        python3 - "$work/summary.json" "$(basename "$input")" "$jobs" "$start" "$end" "$(cat "$work/rss")" "$size" > "$work/line" <<'PY'
+        python3 - "$work/summary.json" "$(basename "$input")" "$jobs" "$start" "$end" "$(cat "$work/rss")" "$size" "$(cat "$work/cpu")" > "$work/line" <<'PY'
 import json, sys
 s = json.load(open(sys.argv[1]))
 name, jobs, start, end, rss, size = sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]), int(sys.argv[6] or 0), int(sys.argv[7])
+cpu = float(sys.argv[8]) if sys.argv[8].strip() else None
 notes = s["coded"] + s["failed"]
 mbps = size / 1e6 / s["seconds"]
-print(f"{name:<24} {jobs:>5} {notes:>7} {s['seconds']:>9.2f} {notes / s['seconds']:>9.1f} {mbps:>9.2f} {end - start:>8.2f} {mbps / jobs:>9.2f} {rss / 1024:>9.1f}")
+cpu_s = f"{cpu:>6.2f} {size / 1e6 / cpu:>8.2f}" if cpu else f"{'-':>6} {'-':>8}"
+print(f"{name:<22} {jobs:>4} {notes:>6} {s['seconds']:>7.2f} {notes / s['seconds']:>8.1f} {mbps:>8.2f} {end - start:>7.2f} {mbps / jobs:>8.2f} {cpu_s} {rss / 1024:>8.1f}")
 print(f"RATE {mbps}")
 PY
         grep -v '^RATE' "$work/line"
