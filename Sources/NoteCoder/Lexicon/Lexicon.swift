@@ -19,7 +19,10 @@ public struct Lexicon: Sendable {
     public var claimEdits: ClaimEditTables = .empty
 
     let sectionPatterns: PatternSet
-    let cuePatterns: PatternSet
+    /// Whole-word cues and punctuation cues ("?", ";") in separate sets, so the word-boundary
+    /// look-behind stands once in front of each alternation: PCRE2 can then skip ahead to
+    /// candidate first letters instead of trying every alternative at every byte.
+    let cuePatterns: [PatternSet]
     /// One set per attribute, in the order of `attributes`.
     let attributePatterns: [PatternSet]
     /// Conditions and procedures are matched separately so that a condition ("carpal tunnel
@@ -29,7 +32,7 @@ public struct Lexicon: Sendable {
 
     /// The largest capture count of any compiled pattern, to size each thread's `Matcher`.
     public var maxCaptures: Int {
-        ([sectionPatterns, cuePatterns] + conceptPatterns + attributePatterns).map(\.maxCaptures).max() ?? 0
+        ([sectionPatterns] + cuePatterns + conceptPatterns + attributePatterns).map(\.maxCaptures).max() ?? 0
     }
 
     /// A matcher suited to this lexicon; create one per thread.
@@ -63,6 +66,7 @@ public struct CueDefinition: Sendable {
     public var direction: CueDirection
     public var window: Int?
     public var stops: Set<AssertionCategory>
+    public var wholeWord: Bool
     public var appliesTo: Set<ConceptKind>
     public var location: SourceLocation
 }

@@ -44,7 +44,10 @@ extension Lexicon {
             case .section:
                 return try sectionPatterns.hits(in: buffer, using: matcher).contains { $0.entry == set.index }
             case .cue:
-                return try cuePatterns.hits(in: buffer, using: matcher).contains { $0.entry == set.index }
+                for patterns in cuePatterns where try patterns.hits(in: buffer, using: matcher).contains(where: { $0.entry == set.index }) {
+                    return true
+                }
+                return false
             case .concept:
                 for patterns in conceptPatterns where try patterns.hits(in: buffer, using: matcher).contains(where: { $0.entry == set.index }) {
                     return true

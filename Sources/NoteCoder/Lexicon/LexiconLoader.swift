@@ -66,13 +66,16 @@ struct LexiconLoader {
                 directory: root.path, sections: sections, cues: cues, attributes: attributes, concepts: concepts,
                 queries: queries, icd10cm: icd, procedures: catalogue, scope: scope, scopeFile: shown("scope.yaml"), claimEdits: claimEdits,
                 sectionPatterns: try PatternSet(alternatives: sectionAlternatives, prefix: SectionReader.headerPrefix, suffix: SectionReader.headerSuffix, options: [.caseless, .multiline]),
-                cuePatterns: try PatternSet(alternatives: cueAlternatives, prefix: "", suffix: ""),
+                cuePatterns: [
+                    try PatternSet(alternatives: cueAlternatives.filter { cues[$0.entry].wholeWord }, prefix: PatternWrapping.phrasePrefix, suffix: PatternWrapping.phraseSuffix),
+                    try PatternSet(alternatives: cueAlternatives.filter { !cues[$0.entry].wholeWord }, prefix: "", suffix: ""),
+                ],
                 attributePatterns: try attributeAlternatives.map { alternatives throws(PCRE2Error) in
-                    try PatternSet(alternatives: alternatives.map { ($0.entry, PatternWrapping.phrase($0.source)) }, prefix: "", suffix: "")
+                    try PatternSet(alternatives: alternatives, prefix: PatternWrapping.phrasePrefix, suffix: PatternWrapping.phraseSuffix)
                 },
                 conceptPatterns: try [ConceptKind.condition, .procedure].map { kind throws(PCRE2Error) in
-                    try PatternSet(alternatives: conceptAlternatives.filter { concepts[$0.entry].kind == kind }.map { ($0.entry, PatternWrapping.phrase($0.source)) },
-                                   prefix: "", suffix: "")
+                    try PatternSet(alternatives: conceptAlternatives.filter { concepts[$0.entry].kind == kind },
+                                   prefix: PatternWrapping.phrasePrefix, suffix: PatternWrapping.phraseSuffix)
                 },
                 datePatterns: try DatePatterns(labels: datesFile?.content.labels ?? []))
             return lexicon
@@ -124,7 +127,7 @@ struct LexiconLoader {
             return true
         } catch {
             // The offset PCRE2 reports is into the wrapped pattern; the author wrote only `source`.
-            let wrapping = (PatternWrapping.phrasePrefix + "(?:").utf8.count
+            let wrapping = PatternWrapping.phraseOffset
             let offset = error.patternOffset.map { " at offset \(max(0, min($0 - wrapping, source.utf8.count))) of '\(source)'" } ?? " in '\(source)'"
             problems.append(LexiconProblem(file: file, line: line, entry: entry, message: "pattern does not compile: \(error.message)\(offset)"))
             return false
@@ -154,11 +157,11 @@ struct LexiconLoader {
         for (index, cue) in source.content.cues.enumerated() {
             let location = SourceLocation(file: source.path, line: source.line("cues", index: index))
             if compiles(cue.pattern, file: source.path, line: source.line("cues", index: index, then: ["pattern"]), entry: cue.id) {
-                alternatives.append((definitions.count, cue.wholeWord == false ? cue.pattern : PatternWrapping.phrase(cue.pattern)))
+                alternatives.append((definitions.count, cue.pattern))
             }
             definitions.append(CueDefinition(
                 id: cue.id, category: cue.category, direction: cue.direction ?? .forward, window: cue.window,
-                stops: Set(cue.stops ?? AssertionCategory.allCases), appliesTo: Set(cue.appliesTo ?? [.condition, .procedure]),
+                stops: Set(cue.stops ?? AssertionCategory.allCases), wholeWord: cue.wholeWord ?? true, appliesTo: Set(cue.appliesTo ?? [.condition, .procedure]),
                 location: location))
             examples.append(ExampleSet(group: .cue, index: definitions.count - 1, id: cue.id, location: location, examples: cue.examples))
         }

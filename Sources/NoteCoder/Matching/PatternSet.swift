@@ -23,6 +23,7 @@ public struct PatternSet: Sendable {
     init(alternatives: [(entry: Int, source: String)], prefix: String, suffix: String,
          options: Pattern.Options = [.caseless], shardBytes: Int = 6_000) throws(PCRE2Error) {
         var shards: [Pattern] = []
+        guard !alternatives.isEmpty else { self.shards = []; return }
         var current: [String] = []
         var size = 0
         func flush() throws(PCRE2Error) {
@@ -69,4 +70,8 @@ enum PatternWrapping {
     static let phraseSuffix = "(?![A-Za-z0-9])"
 
     static func phrase(_ source: String) -> String { phrasePrefix + "(?:" + source + ")" + phraseSuffix }
+
+    /// Bytes PCRE2 counts before the author's pattern in `phrase(_:)`, to report error offsets
+    /// in the pattern as written.
+    static var phraseOffset: Int { (phrasePrefix + "(?:").utf8.count }
 }

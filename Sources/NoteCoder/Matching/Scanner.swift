@@ -20,7 +20,9 @@ enum Scanner {
         }
         mentions.sort { ($0.range.lowerBound, $0.concept) < ($1.range.lowerBound, $1.concept) }
         var cues: [CueHit] = []
-        for hit in dropNested(try lexicon.cuePatterns.hits(in: bytes, using: matcher)) {
+        var cueHits: [PatternSet.Hit] = []
+        for set in lexicon.cuePatterns { cueHits += try set.hits(in: bytes, using: matcher) }
+        for hit in dropNested(cueHits) {
             // A cue word inside a header ("History:") is the header, not a cue; and a cue must lie
             // in the sentence it is given to, or it would reach across a line it never saw.
             let index = sentence(hit.range)
