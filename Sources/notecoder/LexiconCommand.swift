@@ -3,7 +3,7 @@ import Foundation
 import NoteCoder
 
 struct LexiconCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "lexicon", abstract: "Work with the lexicons.", subcommands: [Check.self])
+    static let configuration = CommandConfiguration(commandName: "lexicon", abstract: "Work with the lexicons.", subcommands: [Check.self, Profile.self])
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -35,6 +35,34 @@ struct LexiconCommand: ParsableCommand {
             } else {
                 Console.error("lexicon check: \(failures.count) example(s) failed — \(summary)")
                 throw ExitStatus.badLexicon
+            }
+        }
+    }
+}
+
+extension LexiconCommand {
+    struct Profile: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Time each compiled pattern set over a text file (for example many notes joined), slowest first.")
+
+        @Argument(help: "A UTF-8 text file to scan.")
+        var file: String
+
+        @OptionGroup var lexicon: LexiconOption
+
+        func run() throws {
+            let lexicon = try lexicon.load()
+            let bytes = try Console.read(file)
+            guard String(validating: bytes, as: UTF8.self) != nil else {
+                Console.error("notecoder: \(file): not valid UTF-8")
+                throw ExitStatus.badInput
+            }
+            let rows = try lexicon.profile(bytes) { Date().timeIntervalSinceReferenceDate }
+            let megabytes = Double(bytes.count) / 1_000_000
+            let total = rows.reduce(0) { $0 + $1.seconds }
+            Console.write("\(String(format: "%.1f", megabytes)) MB scanned by \(rows.count) pattern sets in \(String(format: "%.2f", total)) s\n")
+            for row in rows {
+                Console.write(String(format: "%8.3f s  %7.1f MB/s  %7d hits  ", row.seconds, megabytes / max(row.seconds, 1e-9), row.hits) + row.name + "\n")
             }
         }
     }

@@ -80,3 +80,24 @@ extension Lexicon {
         return failures
     }
 }
+
+extension Lexicon {
+    /// Seconds each compiled pattern set takes to scan `text`, slowest first: where a lexicon
+    /// author should look when batch runs slow down (`notecoder lexicon profile`).
+    public func profile(_ text: [UInt8], clock: () -> Double) throws(PCRE2Error) -> [(name: String, seconds: Double, hits: Int)] {
+        let matcher = makeMatcher()
+        var sets: [(String, PatternSet)] = [("sections", sectionPatterns)]
+        sets += cuePatterns.enumerated().map { ("cues[\($0.offset)]", $0.element) }
+        sets += conceptPatterns.enumerated().map { ("concepts[\($0.offset == 0 ? "conditions" : "procedures")]", $0.element) }
+        sets += attributePatterns.enumerated().map { ("attribute \(attributes[$0.offset].id)", $0.element) }
+        var result: [(name: String, seconds: Double, hits: Int)] = []
+        try text.withUnsafeBufferPointer { buffer throws(PCRE2Error) in
+            for (name, set) in sets {
+                let start = clock()
+                let hits = try set.hits(in: buffer, using: matcher).count
+                result.append((name, clock() - start, hits))
+            }
+        }
+        return result.sorted { $0.seconds > $1.seconds }
+    }
+}

@@ -2,7 +2,10 @@ import PCRE2
 
 /// Runs every compiled pattern set over the whole note once and places each hit in its sentence.
 enum Scanner {
-    static func scan(_ document: Document, bytes: UnsafeBufferPointer<UInt8>, lexicon: Lexicon, matcher: Matcher) throws(PCRE2Error) -> Scan {
+    /// - Parameter skipWhenNoConcepts: when no concept is found, cues and attributes are not scanned at
+    ///   all: they only ever describe concepts, and most notes in a mixed export have none.
+    static func scan(_ document: Document, bytes: UnsafeBufferPointer<UInt8>, lexicon: Lexicon, matcher: Matcher,
+                     skipWhenNoConcepts: Bool = false) throws(PCRE2Error) -> Scan {
         func sentence(_ range: Range<Int>) -> Int { document.sentenceIndex(containing: range.lowerBound) }
 
         var mentions: [Mention] = []
@@ -19,6 +22,10 @@ enum Scanner {
                 && procedureRanges.contains { $0.lowerBound <= mention.range.lowerBound && mention.range.upperBound <= $0.upperBound }
         }
         mentions.sort { ($0.range.lowerBound, $0.concept) < ($1.range.lowerBound, $1.concept) }
+        if skipWhenNoConcepts && mentions.isEmpty {
+            let empty = Array(repeating: [Int](), count: document.sentences.count)
+            return Scan(mentions: [], cues: [], attributes: [], cuesBySentence: empty, attributesBySentence: empty, mentionsBySentence: empty)
+        }
         var cues: [CueHit] = []
         var cueHits: [PatternSet.Hit] = []
         for set in lexicon.cuePatterns { cueHits += try set.hits(in: bytes, using: matcher) }

@@ -24,7 +24,7 @@ public struct Engine: Sendable {
         do {
             return try note.bytes.withUnsafeBufferPointer { buffer throws(PCRE2Error) in
                 let document = try read(note, buffer: buffer, matcher: matcher)
-                let scan = try Scanner.scan(document, bytes: buffer, lexicon: lexicon, matcher: matcher)
+                let scan = try Scanner.scan(document, bytes: buffer, lexicon: lexicon, matcher: matcher, skipWhenNoConcepts: true)
                 let dated = try lexicon.datePatterns.find(in: buffer, matcher: matcher)
                 var run = NoteRun(lexicon: lexicon, document: document, scan: scan, noteDate: dated?.0)
                 return run.report()
