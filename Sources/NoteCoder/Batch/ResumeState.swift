@@ -29,39 +29,28 @@ struct ResumeState: Sendable {
         var resultCounts: [String: Int] = [:]
         switch output.format {
         case .jsonl:
-            let scan = try RecordScan(path: results, quoted: false)
-            var cut = 0
-            while let record = try scan.next() {
-                guard record.complete else { break }
+            let scan = try Self.scanRecords(results, quoted: false, header: nil) { record throws(BatchError) in
                 guard let id = Self.reportID(record.bytes) else {
                     throw .badOutput(path: results, reason: "line \(record.number) is not a batch report; cannot resume into this file")
                 }
                 resultCounts[id, default: 0] += 1
-                cut = record.end
+                return true
             }
-            if cut < scan.size { try FileBytes.truncate(results, to: cut) }
+            if scan.cut < scan.size { try FileBytes.truncate(results, to: scan.cut) }
         case .csv:
-            let scan = try RecordScan(path: results, quoted: true)
             var groups: [(id: String, start: Int)] = []
-            var cut = 0
-            var first = true
-            while let record = try scan.next() {
-                guard record.complete else { break }
+            let scan = try Self.scanRecords(
+                results, quoted: true,
+                header: (BatchFormats.resultsHeader, "does not start with the batch CSV header; cannot resume into this file")
+            ) { record throws(BatchError) in
                 let fields = Self.fields(record.bytes)
-                if first {
-                    first = false
-                    guard fields == BatchFormats.resultsHeader else {
-                        throw .badOutput(path: results, reason: "does not start with the batch CSV header; cannot resume into this file")
-                    }
-                    cut = record.end
-                    continue
-                }
                 guard let id = fields.first, !id.isEmpty else {
                     throw .badOutput(path: results, reason: "row \(record.number) has no note id; cannot resume into this file")
                 }
                 if groups.last?.id != id { groups.append((id, record.start)) }
-                cut = record.end
+                return true
             }
+            var cut = scan.cut
             // The last note's rows may be incomplete: drop them and code that note again.
             if let last = groups.popLast() { cut = last.start }
             for group in groups { resultCounts[group.id, default: 0] += 1 }
@@ -73,20 +62,11 @@ struct ResumeState: Sendable {
         }
 
         if let errors = output.errors {
-            let scan = try RecordScan(path: errors, quoted: true)
-            var cut = 0
-            var first = true
-            while let record = try scan.next() {
-                guard record.complete else { break }
+            let scan = try Self.scanRecords(
+                errors, quoted: true,
+                header: (BatchFormats.errorsHeader, "does not start with the batch errors header; cannot resume into this file")
+            ) { record throws(BatchError) in
                 let fields = Self.fields(record.bytes)
-                if first {
-                    first = false
-                    guard fields == BatchFormats.errorsHeader else {
-                        throw .badOutput(path: errors, reason: "does not start with the batch errors header; cannot resume into this file")
-                    }
-                    cut = record.end
-                    continue
-                }
                 guard fields.count == BatchFormats.errorsHeader.count, let ordinal = Int(fields[1]) else {
                     throw .badOutput(path: errors, reason: "row \(record.number) is not a batch error row; cannot resume into this file")
                 }
@@ -97,41 +77,60 @@ struct ResumeState: Sendable {
                     state.done[.id(fields[0]), default: 0] += 1
                     state.ids.insert(fields[0])
                 }
-                cut = record.end
+                return true
             }
-            if cut < scan.size { try FileBytes.truncate(errors, to: cut) }
+            if scan.cut < scan.size { try FileBytes.truncate(errors, to: scan.cut) }
         }
 
         if let queries = output.queries {
             // Keep query rows only for notes whose results are in: rows come in note order, so
             // the first group without a result starts what must be cut.
             var remaining = resultCounts
-            let scan = try RecordScan(path: queries, quoted: true)
-            var cut = 0
-            var first = true
             var currentGroup: String?
-            while let record = try scan.next() {
-                guard record.complete else { break }
+            let scan = try Self.scanRecords(
+                queries, quoted: true,
+                header: (BatchFormats.queriesHeader, "does not start with the batch queries header; cannot resume into this file")
+            ) { record throws(BatchError) in
                 let fields = Self.fields(record.bytes)
-                if first {
-                    first = false
-                    guard fields == BatchFormats.queriesHeader else {
-                        throw .badOutput(path: queries, reason: "does not start with the batch queries header; cannot resume into this file")
-                    }
-                    cut = record.end
-                    continue
-                }
-                guard let id = fields.first else { break }
+                guard let id = fields.first else { return false }
                 if id != currentGroup {
-                    guard let left = remaining[id], left > 0 else { break }
+                    guard let left = remaining[id], left > 0 else { return false }
                     remaining[id] = left - 1
                     currentGroup = id
                 }
-                cut = record.end
+                return true
             }
-            if cut < scan.size { try FileBytes.truncate(queries, to: cut) }
+            if scan.cut < scan.size { try FileBytes.truncate(queries, to: scan.cut) }
         }
         return state
+    }
+
+    /// Reads the complete records of `path` in order. With a `header`, the first record's
+    /// fields must equal it (else the file is refused with `problem`) and it is kept; every
+    /// other record goes to `accept`, which keeps it by returning true or stops the scan by
+    /// returning false. An incomplete record also stops the scan. Returns where the file
+    /// should end (after the last record kept) and its size now; the caller does the cutting.
+    private static func scanRecords(
+        _ path: String, quoted: Bool, header: (fields: [String], problem: String)?,
+        accept: (RecordScan.Record) throws(BatchError) -> Bool
+    ) throws(BatchError) -> (cut: Int, size: Int) {
+        let scan = try RecordScan(path: path, quoted: quoted)
+        var cut = 0
+        var first = header != nil
+        while let record = try scan.next() {
+            guard record.complete else { break }
+            if first, let header {
+                first = false
+                guard Self.fields(record.bytes) == header.fields else {
+                    throw .badOutput(path: path, reason: header.problem)
+                }
+                cut = record.end
+                continue
+            }
+            guard try accept(record) else { break }
+            cut = record.end
+        }
+        return (cut, scan.size)
     }
 
     private struct IDOnly: Decodable { var id: String }
