@@ -37,6 +37,13 @@ struct LexiconCopy {
         #expect(!error.problems.isEmpty, sourceLocation: sourceLocation)
         return error.problems
     }
+
+    /// Loads the copy, expecting it to fail with exactly one problem, and returns that problem.
+    func onlyProblem(sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> LexiconProblem {
+        let problems = try problems(sourceLocation: sourceLocation)
+        #expect(problems.count == 1, sourceLocation: sourceLocation)
+        return try #require(problems.first, sourceLocation: sourceLocation)
+    }
 }
 
 /// A concept file written by a test; `body` is the concept's lines after `- id:`.
@@ -48,6 +55,35 @@ private func conceptFile(id: String, kind: String = "condition", body: String) -
         kind: \(kind)
     \(body)
     """
+}
+
+/// A concept file with one test concept, by default the knee osteoarthritis one: label,
+/// patterns (YAML after `patterns:`), the `match:` examples, optional `attributes:`, then
+/// the `coding:` lines, each as written under `coding:` less that block's indentation.
+private func conceptFile(
+    id: String = "knee-oa-test", kind: String = "condition", label: String = "knee osteoarthritis test",
+    patterns: String = "['gonarthrosis']", match: String = "['gonarthrosis']", attributes: String? = nil,
+    coding: [String]
+) -> String {
+    var lines = ["label: \(label)", "patterns: \(patterns)", "examples:", "  match: \(match)"]
+    if let attributes { lines.append("attributes: \(attributes)") }
+    lines.append("coding:")
+    lines += coding.map { "  " + $0 }
+    return conceptFile(id: id, kind: kind, body: lines.map { "    " + $0 }.joined(separator: "\n"))
+}
+
+/// Expects `problem` to be in `file` at `line`, about `entry`, with a message holding every
+/// fragment of `contains`; what is left nil is not checked.
+private func expectProblem(
+    _ problem: LexiconProblem, file: String? = nil, line: Int? = nil, entry: String? = nil, contains fragments: [String] = [],
+    sourceLocation: Testing.SourceLocation = #_sourceLocation
+) {
+    if let file { #expect(problem.file == file, sourceLocation: sourceLocation) }
+    if let line { #expect(problem.line == line, sourceLocation: sourceLocation) }
+    if let entry { #expect(problem.entry == entry, sourceLocation: sourceLocation) }
+    for fragment in fragments {
+        #expect(problem.message.contains(fragment), sourceLocation: sourceLocation)
+    }
 }
 
 @Suite("Lexicon loading: bad lexicons give clear errors")
@@ -72,16 +108,10 @@ struct LexiconLoadingTests {
                 coding:
                   - codes: [M25.561]
             """))
-        let problems = try copy.problems()
-        #expect(problems.count == 1)
-        let problem = try #require(problems.first)
-        #expect(problem.file == "Lexicons/conditions/zz-test.yaml")
-        #expect(problem.line == 8)
-        #expect(problem.entry == "broken-pattern")
-        #expect(problem.message.contains("pattern does not compile"))
-        #expect(problem.message.contains("numbers out of order in {} quantifier"))
-        #expect(problem.message.contains(" at offset "))
-        #expect(problem.message.contains("'hip\\s+a{2,1}pain'"))
+        let problem = try copy.onlyProblem()
+        expectProblem(problem, file: "Lexicons/conditions/zz-test.yaml", line: 8, entry: "broken-pattern", contains: [
+            "pattern does not compile", "numbers out of order in {} quantifier", " at offset ", "'hip\\s+a{2,1}pain'",
+        ])
         #expect(problem.description.hasPrefix("Lexicons/conditions/zz-test.yaml:8 [broken-pattern]: "))
     }
 
@@ -89,14 +119,9 @@ struct LexiconLoadingTests {
         "a compile error's offset is counted in the pattern as the author wrote it")
     func patternOffsetIsTheAuthors() throws {
         let copy = try LexiconCopy()
-        try copy.write("conditions/zz-test.yaml", conceptFile(id: "broken-pattern", body: """
-                label: broken pattern
-                patterns: ['hip\\s+a{2,1}pain']
-                examples:
-                  match: ['hip pain']
-                coding:
-                  - codes: [M25.551]
-            """))
+        try copy.write("conditions/zz-test.yaml", conceptFile(
+            id: "broken-pattern", label: "broken pattern", patterns: "['hip\\s+a{2,1}pain']", match: "['hip pain']",
+            coding: ["- codes: [M25.551]"]))
         let problem = try #require(try copy.problems().first)
         // PCRE2 stops at the "}" of "{2,1}": byte 11 of 'hip\s+a{2,1}pain' (the engine says 30).
         #expect(problem.message.contains("at offset 11 of 'hip\\s+a{2,1}pain'"))
@@ -113,149 +138,66 @@ struct LexiconLoadingTests {
                   match: ['BROKEN HEADER: x']
             """)
         let problem = try #require(try copy.problems().first)
-        #expect(problem.file == "Lexicons/sections.yaml")
-        #expect(problem.line == line + 2)
-        #expect(problem.entry == "broken-header")
-        #expect(problem.message.contains("pattern does not compile"))
+        expectProblem(problem, file: "Lexicons/sections.yaml", line: line + 2, entry: "broken-header", contains: ["pattern does not compile"])
     }
 
     @Test("a rule code that is only a header, not billable, is refused")
     func headerCode() throws {
         let copy = try LexiconCopy()
-        try copy.write("conditions/zz-test.yaml", conceptFile(id: "knee-oa-test", body: """
-                label: knee osteoarthritis test
-                patterns: ['gonarthrosis']
-                examples:
-                  match: ['gonarthrosis']
-                coding:
-                  - codes: [M17.1]
-            """))
-        let problems = try copy.problems()
-        #expect(problems.count == 1)
-        let problem = try #require(problems.first)
-        #expect(problem.file == "Lexicons/conditions/zz-test.yaml")
-        #expect(problem.line == 10)
-        #expect(problem.entry == "knee-oa-test")
-        #expect(problem.message.contains("M17.1"))
-        #expect(problem.message.contains("header, not billable"))
+        try copy.write("conditions/zz-test.yaml", conceptFile(coding: ["- codes: [M17.1]"]))
+        expectProblem(try copy.onlyProblem(), file: "Lexicons/conditions/zz-test.yaml", line: 10, entry: "knee-oa-test",
+                      contains: ["M17.1", "header, not billable"])
     }
 
     @Test("a rule code that exists in no edition is refused")
     func unknownCode() throws {
         let copy = try LexiconCopy()
-        try copy.write("conditions/zz-test.yaml", conceptFile(id: "knee-oa-test", body: """
-                label: knee osteoarthritis test
-                patterns: ['gonarthrosis']
-                examples:
-                  match: ['gonarthrosis']
-                coding:
-                  - codes: [M17.11]
-                  - codes: [M17.7]
-            """))
-        let problems = try copy.problems()
-        #expect(problems.count == 1)
-        let problem = try #require(problems.first)
-        #expect(problem.line == 11)
-        #expect(problem.entry == "knee-oa-test")
-        #expect(problem.message.contains("M17.7 is not an ICD-10-CM code"))
+        try copy.write("conditions/zz-test.yaml", conceptFile(coding: ["- codes: [M17.11]", "- codes: [M17.7]"]))
+        expectProblem(try copy.onlyProblem(), line: 11, entry: "knee-oa-test", contains: ["M17.7 is not an ICD-10-CM code"])
     }
 
     @Test("a procedure code missing from the procedure catalogue is refused")
     func unknownProcedureCode() throws {
         let copy = try LexiconCopy()
-        try copy.write("procedures/zz-test.yaml", conceptFile(id: "made-up-procedure", kind: "procedure", body: """
-                label: made-up procedure
-                patterns: ['frobnication']
-                examples:
-                  match: ['frobnication']
-                coding:
-                  - codes: ['99999']
-            """))
+        try copy.write("procedures/zz-test.yaml", conceptFile(
+            id: "made-up-procedure", kind: "procedure", label: "made-up procedure", patterns: "['frobnication']",
+            match: "['frobnication']", coding: ["- codes: ['99999']"]))
         let problem = try #require(try copy.problems().first)
-        #expect(problem.file == "Lexicons/procedures/zz-test.yaml")
-        #expect(problem.entry == "made-up-procedure")
-        #expect(problem.message.contains("99999"))
-        #expect(problem.message.contains("procedure catalogue"))
+        expectProblem(problem, file: "Lexicons/procedures/zz-test.yaml", entry: "made-up-procedure", contains: ["99999", "procedure catalogue"])
     }
 
     @Test("a rule testing an attribute that does not exist is refused")
     func unknownAttributeInRule() throws {
         let copy = try LexiconCopy()
-        try copy.write("conditions/zz-test.yaml", conceptFile(id: "knee-oa-test", body: """
-                label: knee osteoarthritis test
-                patterns: ['gonarthrosis']
-                examples:
-                  match: ['gonarthrosis']
-                attributes: [side]
-                coding:
-                  - when: {laterality: right}
-                    codes: [M17.11]
-                  - codes: [M17.10]
-            """))
-        let problems = try copy.problems()
-        #expect(problems.count == 1)
-        let problem = try #require(problems.first)
-        #expect(problem.file == "Lexicons/conditions/zz-test.yaml")
-        #expect(problem.line == 11)
-        #expect(problem.entry == "knee-oa-test")
-        #expect(problem.message.contains("unknown attribute 'laterality'"))
+        try copy.write("conditions/zz-test.yaml", conceptFile(
+            attributes: "[side]", coding: ["- when: {laterality: right}", "  codes: [M17.11]", "- codes: [M17.10]"]))
+        expectProblem(try copy.onlyProblem(), file: "Lexicons/conditions/zz-test.yaml", line: 11, entry: "knee-oa-test",
+                      contains: ["unknown attribute 'laterality'"])
     }
 
     @Test("a rule value that the attribute does not have is refused")
     func unknownAttributeValue() throws {
         let copy = try LexiconCopy()
-        try copy.write("conditions/zz-test.yaml", conceptFile(id: "knee-oa-test", body: """
-                label: knee osteoarthritis test
-                patterns: ['gonarthrosis']
-                examples:
-                  match: ['gonarthrosis']
-                attributes: [side]
-                coding:
-                  - when: {side: dextral}
-                    codes: [M17.11]
-            """))
+        try copy.write("conditions/zz-test.yaml", conceptFile(attributes: "[side]", coding: ["- when: {side: dextral}", "  codes: [M17.11]"]))
         let problem = try #require(try copy.problems().first)
-        #expect(problem.entry == "knee-oa-test")
-        #expect(problem.message.contains("'dextral' is not a value of 'side'"))
+        expectProblem(problem, entry: "knee-oa-test", contains: ["'dextral' is not a value of 'side'"])
     }
 
     @Test("a concept listing an attribute that does not exist is refused")
     func unknownAttributeOnConcept() throws {
         let copy = try LexiconCopy()
-        try copy.write("conditions/zz-test.yaml", conceptFile(id: "knee-oa-test", body: """
-                label: knee osteoarthritis test
-                patterns: ['gonarthrosis']
-                examples:
-                  match: ['gonarthrosis']
-                attributes: [side, handedness]
-                coding:
-                  - codes: [M17.10]
-            """))
+        try copy.write("conditions/zz-test.yaml", conceptFile(attributes: "[side, handedness]", coding: ["- codes: [M17.10]"]))
         let problem = try #require(try copy.problems().first)
-        #expect(problem.file == "Lexicons/conditions/zz-test.yaml")
-        #expect(problem.line == 3)
-        #expect(problem.message.contains("unknown attribute 'handedness'"))
+        expectProblem(problem, file: "Lexicons/conditions/zz-test.yaml", line: 3, contains: ["unknown attribute 'handedness'"])
     }
 
     @Test("a concept id used twice is refused, naming the second place")
     func duplicateConceptId() throws {
         let copy = try LexiconCopy()
         let existing = try #require(try SharedLexicon.lexicon().concepts.first { $0.kind == .condition })
-        try copy.write("conditions/zz-test.yaml", conceptFile(id: existing.id, body: """
-                label: duplicate
-                patterns: ['gonarthrosis']
-                examples:
-                  match: ['gonarthrosis']
-                coding:
-                  - codes: [M17.10]
-            """))
-        let problems = try copy.problems()
-        #expect(problems.count == 1)
-        let problem = try #require(problems.first)
-        #expect(problem.file == "Lexicons/conditions/zz-test.yaml")
-        #expect(problem.line == 3)
-        #expect(problem.entry == existing.id)
-        #expect(problem.message.contains("used twice"))
+        try copy.write("conditions/zz-test.yaml", conceptFile(id: existing.id, label: "duplicate", coding: ["- codes: [M17.10]"]))
+        expectProblem(try copy.onlyProblem(), file: "Lexicons/conditions/zz-test.yaml", line: 3, entry: existing.id,
+                      contains: ["used twice"])
     }
 
     @Test("a query template that speaks of payment is refused")
@@ -267,13 +209,7 @@ struct LexiconLoadingTests {
                 question: 'Please document {finding} so that the claim receives full payment.'
                 options: [Yes, 'Other (please specify)', Unable to determine]
             """)
-        let problems = try copy.problems()
-        #expect(problems.count == 1)
-        let problem = try #require(problems.first)
-        #expect(problem.file == "Lexicons/queries.yaml")
-        #expect(problem.line == line)
-        #expect(problem.entry == "payment-test")
-        #expect(problem.message.contains("payment"))
+        expectProblem(try copy.onlyProblem(), file: "Lexicons/queries.yaml", line: line, entry: "payment-test", contains: ["payment"])
     }
 
     @Test("a query template without 'other' and 'unable to determine' options is refused")
@@ -286,25 +222,15 @@ struct LexiconLoadingTests {
                 options: [Yes]
             """)
         let problem = try #require(try copy.problems().first)
-        #expect(problem.entry == "leading-test")
-        #expect(problem.message.contains("unable to determine"))
+        expectProblem(problem, entry: "leading-test", contains: ["unable to determine"])
     }
 
     @Test("a rule raising a query kind that has no template is refused")
     func unknownQueryKind() throws {
         let copy = try LexiconCopy()
-        try copy.write("conditions/zz-test.yaml", conceptFile(id: "knee-oa-test", body: """
-                label: knee osteoarthritis test
-                patterns: ['gonarthrosis']
-                examples:
-                  match: ['gonarthrosis']
-                coding:
-                  - codes: [M17.10]
-                    query: handedness
-            """))
+        try copy.write("conditions/zz-test.yaml", conceptFile(coding: ["- codes: [M17.10]", "  query: handedness"]))
         let problem = try #require(try copy.problems().first)
-        #expect(problem.entry == "knee-oa-test")
-        #expect(problem.message.contains("unknown query kind 'handedness'"))
+        expectProblem(problem, entry: "knee-oa-test", contains: ["unknown query kind 'handedness'"])
     }
 
     @Test("malformed YAML names the file and the line")
@@ -319,10 +245,8 @@ struct LexiconLoadingTests {
                 examples:
                   match: ['knee pain']
             """)
-        let problems = try copy.problems()
-        #expect(problems.count == 1)
-        let problem = try #require(problems.first)
-        #expect(problem.file == "Lexicons/conditions/zz-test.yaml")
+        let problem = try copy.onlyProblem()
+        expectProblem(problem, file: "Lexicons/conditions/zz-test.yaml")
         #expect(problem.message.hasPrefix("not valid YAML"))
         let line = try #require(problem.line)
         #expect((5...8).contains(line))
@@ -338,9 +262,7 @@ struct LexiconLoadingTests {
                 patterns: ['knee pain']
             """)
         let problem = try #require(try copy.problems().first)
-        #expect(problem.file == "Lexicons/conditions/zz-test.yaml")
-        #expect(problem.message.contains("missing field 'label'"))
-        #expect(problem.line == 2)
+        expectProblem(problem, file: "Lexicons/conditions/zz-test.yaml", line: 2, contains: ["missing field 'label'"])
     }
 
     @Test("a missing lexicon file is named")
@@ -354,14 +276,7 @@ struct LexiconLoadingTests {
     @Test("every problem is reported in one run, not just the first")
     func allProblemsAtOnce() throws {
         let copy = try LexiconCopy()
-        try copy.write("conditions/zz-test.yaml", conceptFile(id: "knee-oa-test", body: """
-                label: knee osteoarthritis test
-                patterns: ['gonarthrosis(']
-                examples:
-                  match: ['gonarthrosis']
-                coding:
-                  - codes: [M17.1]
-            """))
+        try copy.write("conditions/zz-test.yaml", conceptFile(patterns: "['gonarthrosis(']", coding: ["- codes: [M17.1]"]))
         try copy.append("queries.yaml", """
               - kind: payment-test
                 title: Payment
