@@ -1,0 +1,173 @@
+/// Turning findings into claim lines: sides shared between a procedure and the condition it
+/// treats, symptoms set aside for the diagnosis that explains them, diagnosis codes, procedure
+/// lines with modifiers, units and pointers. These are stages of `NoteRun`, kept here with the
+/// other coding code so the pipeline's folders show where each decision is made.
+extension NoteRun {
+    /// A side documented for a procedure tells the side of the condition it treats at the same
+    /// site, and the other way round — but only when exactly one side is on offer.
+    func shareSides(_ findings: inout [Finding]) {
+        for p in findings.indices where lexicon.concepts[findings[p].concept].kind == .procedure {
+            let supports = Set(lexicon.concepts[findings[p].concept].supports)
+            let partners = findings.indices.filter {
+                supports.contains(lexicon.concepts[findings[$0].concept].id) && sameSite(findings[p], findings[$0])
+            }
+            if findings[p].side == nil && findings[p].conflictingSides.isEmpty {
+                let sides = Set(partners.compactMap { findings[$0].side })
+                if sides.count == 1 { findings[p].side = sides.first }
+            }
+            if let side = findings[p].side {
+                for d in partners where findings[d].side == nil { findings[d].side = side }
+                // Treated on one side, diagnosed only on the other: the note contradicts itself,
+                // and neither side can be coded until the provider says which.
+                let sided = partners.filter { findings[$0].side != nil }
+                if !sided.isEmpty && !sided.contains(where: { sidesAgree(findings[$0].side, side) }) {
+                    let sides = Set([side] + sided.compactMap { findings[$0].side }).sorted()
+                    findings[p].side = nil
+                    findings[p].conflictingSides = sides
+                    for d in sided {
+                        findings[d].side = nil
+                        findings[d].conflictingSides = sides
+                    }
+                }
+            }
+        }
+    }
+
+    /// Same site when both name a value of the same attribute and the values agree; a finding
+    /// with no site is compatible with any.
+    func sameSite(_ a: Finding, _ b: Finding) -> Bool {
+        guard let siteA = a.site, let siteB = b.site else { return true }
+        let attributeA = lexicon.concepts[a.concept].per, attributeB = lexicon.concepts[b.concept].per
+        guard attributeA == attributeB, let name = attributeA, let attribute = lexicon.attribute(name) else { return true }
+        if siteA.value == siteB.value { return true }
+        guard let key = attribute.siteKey,
+              let keyA = attribute.values[siteA.value].properties[key],
+              let keyB = attribute.values[siteB.value].properties[key] else { return false }
+        return keyA == keyB
+    }
+
+    func sidesAgree(_ a: String?, _ b: String?) -> Bool {
+        guard let a, let b else { return true }
+        return a == b || a == "bilateral" || b == "bilateral"
+    }
+
+    /// A condition the lexicon says gives way to another at the same site (a symptom to the
+    /// diagnosis that explains it) is set aside and listed as such.
+    mutating func suppress(_ findings: [Finding], _ outcomes: inout [RuleOutcome?]) {
+        for (i, finding) in findings.enumerated() where outcomes[i] != nil {
+            let concept = lexicon.concepts[finding.concept]
+            guard !concept.suppressedBy.isEmpty else { continue }
+            let by = findings.indices.first { j in
+                j != i && outcomes[j] != nil && concept.suppressedBy.contains(lexicon.concepts[findings[j].concept].id)
+                    && sameSite(finding, findings[j])
+            }
+            guard let by else { continue }
+            outcomes[i] = nil
+            excluded.append(ExcludedFinding(concept: concept.id, label: concept.label, reason: "suppressed",
+                                            cue: "coded as \(lexicon.concepts[findings[by].concept].label) instead",
+                                            evidence: sentenceEvidence(scan.mentions[finding.mentions[0]].sentence)))
+        }
+    }
+
+    mutating func buildDiagnoses(_ findings: [Finding], _ outcomes: [RuleOutcome?]) -> [DiagnosisSuggestion] {
+        var result: [DiagnosisSuggestion] = []
+        for (i, finding) in findings.enumerated() {
+            guard let outcome = outcomes[i], lexicon.concepts[finding.concept].kind == .condition else { continue }
+            let concept = lexicon.concepts[finding.concept]
+            var pending: [String] = []
+            if !finding.conflictingSides.isEmpty {
+                pending.append("conflict")
+                queries.append(("conflict", describe(finding) + " (documented as " + finding.conflictingSides.joined(separator: " and ") + ")", findingEvidence(finding)))
+            } else if let query = outcome.query {
+                pending.append(query)
+                queries.append((query, describe(finding), findingEvidence(finding)))
+            }
+            for code in outcome.codes {
+                if let existing = result.firstIndex(where: { $0.code == code }) {
+                    result[existing].evidence += findingEvidence(finding).filter { !result[existing].evidence.contains($0) }
+                    continue
+                }
+                result.append(DiagnosisSuggestion(
+                    code: code, label: icd.entry(code)?.title ?? concept.label, concept: concept.id,
+                    status: pending.isEmpty ? "suggested" : "pending-query", pendingQueries: pending,
+                    attributes: attributeSummary(finding), evidence: findingEvidence(finding, rule: outcome.rule), rule: outcome.rule.location.description))
+            }
+        }
+        return result
+    }
+
+    mutating func buildProcedures(_ findings: [Finding], _ outcomes: [RuleOutcome?]) -> [ProcedureSuggestion] {
+        var lines: [ClaimLine] = []
+        var rules: [Int: RuleOutcome] = [:]
+        for (i, finding) in findings.enumerated() {
+            guard let outcome = outcomes[i], lexicon.concepts[finding.concept].kind == .procedure else { continue }
+            rules[i] = outcome
+            var pending: [String] = []
+            let about = describe(finding)
+            if let query = outcome.query, !(query == "laterality" && !finding.conflictingSides.isEmpty) {
+                pending.append(query)
+                queries.append((query, about, findingEvidence(finding)))
+            }
+            if !finding.conflictingSides.isEmpty {
+                pending.append("conflict")
+                queries.append(("conflict", about + " (documented as " + finding.conflictingSides.joined(separator: " and ") + ")", findingEvidence(finding)))
+            }
+            let needsSide = outcome.codes.contains { lexicon.procedures.code($0)?.sideModifiers == true }
+            if needsSide && finding.side == nil && finding.conflictingSides.isEmpty {
+                pending.append("laterality")
+                queries.append(("laterality", about, findingEvidence(finding)))
+            }
+            // Diagnoses this line points to: supporting conditions at the same site and side.
+            let supports = Set(lexicon.concepts[finding.concept].supports)
+            var pointers: [String] = []
+            var sideConflict: [Evidence] = []
+            for (j, other) in findings.enumerated() {
+                guard let dx = outcomes[j], lexicon.concepts[other.concept].kind == .condition,
+                      supports.contains(lexicon.concepts[other.concept].id), sameSite(finding, other) else { continue }
+                if sidesAgree(finding.side, other.side) {
+                    for code in dx.codes where !pointers.contains(code) { pointers.append(code) }
+                } else {
+                    sideConflict += findingEvidence(other)
+                }
+            }
+            if pointers.isEmpty && !sideConflict.isEmpty {
+                pending.append("conflict")
+                queries.append(("conflict", about + " and the side of its diagnosis", findingEvidence(finding) + sideConflict))
+            } else if pointers.isEmpty && lexicon.concepts[finding.concept].indicationQuery {
+                pending.append("indication")
+                queries.append(("indication", about, findingEvidence(finding)))
+            }
+            for code in outcome.codes {
+                for var line in ClaimLines.lines(for: code, side: finding.side, finding: i, queries: pending, lexicon: lexicon) {
+                    line.diagnoses = pointers
+                    line.units = outcome.rule.units[code] ?? line.units
+                    lines.append(line)
+                }
+            }
+        }
+        // Separately reported add-ons (imaging guidance), once per concept however many sites.
+        var alsoDone: Set<String> = []
+        for (i, finding) in findings.enumerated() where !(rules[i]?.codes.isEmpty ?? true) {
+            let concept = lexicon.concepts[finding.concept]
+            for rule in concept.alsoRules where rule.conditions.allSatisfy({ CodeSelector.holds($0, finding: finding, lexicon: lexicon) }) {
+                if let query = rule.query { queries.append((query, describe(finding), findingEvidence(finding))) }
+                for code in rule.codes where lexicon.procedures.code(code)?.validity.contains(day) == true
+                    && alsoDone.insert(concept.id + "|" + code).inserted {
+                    let pointers = lines.first { $0.finding == i }?.diagnoses ?? []
+                    lines.append(ClaimLine(code: code, modifiers: [], units: 1, finding: i, queries: [], diagnoses: pointers))
+                }
+            }
+        }
+        ClaimLines.markDistinct(&lines)
+        return lines.map { line in
+            let finding = findings[line.finding]
+            let concept = lexicon.concepts[finding.concept]
+            return ProcedureSuggestion(
+                code: line.code, label: lexicon.procedures.code(line.code)?.label(on: day) ?? concept.label, concept: concept.id,
+                modifiers: line.modifiers, units: line.units, diagnoses: line.diagnoses,
+                status: line.queries.isEmpty ? "suggested" : "pending-query", pendingQueries: line.queries,
+                attributes: attributeSummary(finding), evidence: findingEvidence(finding, rule: rules[line.finding]?.rule),
+                rule: rules[line.finding]?.rule.location.description ?? concept.location.description)
+        }
+    }
+}
