@@ -104,10 +104,13 @@ struct NoteRun {
         // Context: which mentions are affirmed, and which attribute words are denied.
         var affirmed: [Int] = []
         var seenExclusions: Set<String> = []
+        var uncertainProcedures: [Int] = []
         for (index, mention) in scan.mentions.enumerated() {
+            let kind = lexicon.concepts[mention.concept].kind
             let assertions = ContextRules.assertions(for: mention.range, sentence: mention.sentence, document: document, scan: scan, lexicon: lexicon,
-                                                     kind: lexicon.concepts[mention.concept].kind)
+                                                     kind: kind)
             guard let deciding = assertions.deciding else { affirmed.append(index); continue }
+            if kind == .procedure && assertions.contains(where: { $0.category == .uncertain }) { uncertainProcedures.append(index) }
             let concept = lexicon.concepts[mention.concept]
             let key = "\(concept.id)|\(deciding.category.rawValue)|\(mention.sentence)"
             guard seenExclusions.insert(key).inserted else { continue }
@@ -131,11 +134,9 @@ struct NoteRun {
         // coder unable to say whether it was done: that is a question for the provider.
         let affirmedConcepts = Set(affirmed.map { scan.mentions[$0].concept })
         var askedPerformed: Set<Int> = []
-        for mention in scan.mentions where lexicon.concepts[mention.concept].kind == .procedure
-            && !affirmedConcepts.contains(mention.concept) && !askedPerformed.contains(mention.concept) {
-            let assertions = ContextRules.assertions(for: mention.range, sentence: mention.sentence, document: document, scan: scan, lexicon: lexicon, kind: .procedure)
-            guard assertions.contains(where: { $0.category == .uncertain }) else { continue }
-            askedPerformed.insert(mention.concept)
+        for index in uncertainProcedures {
+            let mention = scan.mentions[index]
+            guard !affirmedConcepts.contains(mention.concept), askedPerformed.insert(mention.concept).inserted else { continue }
             queries.append(("performed", lexicon.concepts[mention.concept].label, [sentenceEvidence(mention.sentence)]))
         }
 
