@@ -8,7 +8,7 @@ enum AttributeLinker {
     static func findings(
         affirmed: [Int], document: Document, scan: Scan, lexicon: Lexicon, negatedAttributes: Set<Int>
     ) -> [Finding] {
-        let sideIndex = lexicon.attributes.firstIndex { $0.id == "side" }
+        let sideIndex = lexicon.attributeIndex["side"]
         var grouped: [String: Finding] = [:]
         var order: [String] = []
 
@@ -17,7 +17,7 @@ enum AttributeLinker {
             let concept = lexicon.concepts[mention.concept]
             var values: [String: [LinkedValue]] = [:]
             for name in concept.attributes {
-                guard let attributeIndex = lexicon.attributes.firstIndex(where: { $0.id == name }) else { continue }
+                guard let attributeIndex = lexicon.attributeIndex[name] else { continue }
                 let linked = link(attributeIndex, to: mentionIndex, document: document, scan: scan, lexicon: lexicon, negated: negatedAttributes)
                 values[name] = linked.map { hit in
                     LinkedValue(value: hit.value, range: hit.range,

@@ -40,8 +40,12 @@ public struct Lexicon: Sendable {
         Matcher(matchLimit: matchLimit, maxCaptures: max(maxCaptures, DatePatterns.maxCaptures) + 1)
     }
 
-    public func concept(_ id: String) -> ConceptDefinition? { concepts.first { $0.id == id } }
-    public func attribute(_ id: String) -> AttributeDefinition? { attributes.first { $0.id == id } }
+    /// Index by id, built at load: code rules look attributes up by name for every finding.
+    let conceptIndex: [String: Int]
+    let attributeIndex: [String: Int]
+
+    public func concept(_ id: String) -> ConceptDefinition? { conceptIndex[id].map { concepts[$0] } }
+    public func attribute(_ id: String) -> AttributeDefinition? { attributeIndex[id].map { attributes[$0] } }
 }
 
 /// Where a lexicon entry was written, for error messages and the report's "rule" field.

@@ -77,7 +77,9 @@ struct LexiconLoader {
                     try PatternSet(alternatives: conceptAlternatives.filter { concepts[$0.entry].kind == kind },
                                    prefix: PatternWrapping.phrasePrefix, suffix: PatternWrapping.phraseSuffix)
                 },
-                datePatterns: try DatePatterns(labels: datesFile?.content.labels ?? []))
+                datePatterns: try DatePatterns(labels: datesFile?.content.labels ?? []),
+                conceptIndex: Dictionary(concepts.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first }),
+                attributeIndex: Dictionary(attributes.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first }))
             return lexicon
         } catch {
             // Each pattern compiled alone above, so a failure here is the combination (size).
