@@ -75,6 +75,26 @@ public final class Matcher {
         return Match(range: whole, groups: groups, mark: mark)
     }
 
+    /// How a short subject relates to `pattern`'s matches, for working out which bytes a match can
+    /// start with: `.none` means no match can begin with these bytes.
+    public enum PrefixFit: Sendable { case none, prefix, match }
+
+    /// Whether `prefix` can be the start of a match of `pattern` at offset 0, found with
+    /// PCRE2's hard partial matching (the interpreter runs; partial matching is not JIT-compiled).
+    ///
+    /// `prefix` must be valid UTF-8.
+    public func fit(of prefix: [UInt8], to pattern: Pattern) throws(PCRE2Error) -> PrefixFit {
+        precondition(pattern.captureCount < ovectorPairs, "Matcher sized for fewer captures than the pattern has")
+        let rc = prefix.withUnsafeBufferPointer { buffer in
+            pcre2_match_8(pattern.code, buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!, buffer.count, 0,
+                          PCRE2_NO_UTF_CHECK | PCRE2_PARTIAL_HARD, matchData, context)
+        }
+        if rc == PCRE2_ERROR_NOMATCH { return .none }
+        if rc == PCRE2_ERROR_PARTIAL { return .prefix }
+        if rc < 0 { throw PCRE2Error(code: rc) }
+        return .match
+    }
+
     /// Every match of `pattern` in `subject`, scanning left to right.
     ///
     /// With `overlapping`, the next search starts one character after the previous match's start

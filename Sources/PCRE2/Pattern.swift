@@ -13,6 +13,9 @@ public final class Pattern: @unchecked Sendable {
         public static let multiline = Options(rawValue: PCRE2_MULTILINE)
         public static let extended = Options(rawValue: PCRE2_EXTENDED)
         public static let dotAll = Options(rawValue: PCRE2_DOTALL)
+        /// Matches only at the start offset given to the matcher; unlike `PCRE2_ANCHORED` passed at
+        /// match time, a compile-time anchor keeps the JIT fast path.
+        public static let anchored = Options(rawValue: PCRE2_ANCHORED)
     }
 
     let code: OpaquePointer
@@ -25,7 +28,10 @@ public final class Pattern: @unchecked Sendable {
 
     /// Compiles `source` as UTF-8. The subject is validated once per note by the caller, so
     /// matches run with `PCRE2_NO_UTF_CHECK` (a per-call check makes find-all loops quadratic).
-    public init(_ source: String, options: Options = [.caseless]) throws(PCRE2Error) {
+    ///
+    /// - Parameter jit: false for a pattern used only a few times (a probe), where JIT compilation
+    ///   would cost more than it saves.
+    public init(_ source: String, options: Options = [.caseless], jit: Bool = true) throws(PCRE2Error) {
         var errorCode: Int32 = 0
         var errorOffset = 0
         let utf8 = Array(source.utf8)
@@ -37,7 +43,7 @@ public final class Pattern: @unchecked Sendable {
         guard let compiled else { throw PCRE2Error(code: errorCode, patternOffset: errorOffset) }
         code = compiled
         self.source = source
-        isJITCompiled = pcre2_jit_compile_8(compiled, PCRE2_JIT_COMPLETE) == 0
+        isJITCompiled = jit && pcre2_jit_compile_8(compiled, PCRE2_JIT_COMPLETE) == 0
         var count: UInt32 = 0
         pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_CAPTURECOUNT), &count)
         captureCount = Int(count)

@@ -29,6 +29,10 @@ public struct Lexicon: Sendable {
     /// syndrome") never hides a procedure starting at the same word ("carpal tunnel injection").
     let conceptPatterns: [PatternSet]
     let datePatterns: DatePatterns
+    /// `conceptPatterns`, then `cuePatterns` followed by `attributePatterns`, each scanned in
+    /// one pass: a note's cues and attributes are only read when it names a concept.
+    let conceptScan: JointScan
+    let detailScan: JointScan
 
     /// The largest capture count of any compiled pattern, to size each thread's `Matcher`.
     public var maxCaptures: Int {

@@ -62,22 +62,27 @@ struct LexiconLoader {
 
         guard problems.isEmpty else { throw LexiconError(problems: problems) }
         do {
+            let cuePatterns = [
+                try PatternSet(alternatives: cueAlternatives.filter { cues[$0.entry].wholeWord }, prefix: PatternWrapping.phrasePrefix, suffix: PatternWrapping.phraseSuffix, wordStarts: true),
+                try PatternSet(alternatives: cueAlternatives.filter { !cues[$0.entry].wholeWord }, prefix: "", suffix: ""),
+            ]
+            let attributePatterns = try attributeAlternatives.map { alternatives throws(PCRE2Error) in
+                try PatternSet(alternatives: alternatives, prefix: PatternWrapping.phrasePrefix, suffix: PatternWrapping.phraseSuffix, wordStarts: true)
+            }
+            let conceptPatterns = try [ConceptKind.condition, .procedure].map { kind throws(PCRE2Error) in
+                try PatternSet(alternatives: conceptAlternatives.filter { concepts[$0.entry].kind == kind },
+                               prefix: PatternWrapping.phrasePrefix, suffix: PatternWrapping.phraseSuffix, wordStarts: true)
+            }
             let lexicon = Lexicon(
                 directory: root.path, sections: sections, cues: cues, attributes: attributes, concepts: concepts,
                 queries: queries, icd10cm: icd, procedures: catalogue, scope: scope, scopeFile: shown("scope.yaml"), claimEdits: claimEdits,
                 sectionPatterns: try PatternSet(alternatives: sectionAlternatives, prefix: SectionReader.headerPrefix, suffix: SectionReader.headerSuffix, options: [.caseless, .multiline]),
-                cuePatterns: [
-                    try PatternSet(alternatives: cueAlternatives.filter { cues[$0.entry].wholeWord }, prefix: PatternWrapping.phrasePrefix, suffix: PatternWrapping.phraseSuffix),
-                    try PatternSet(alternatives: cueAlternatives.filter { !cues[$0.entry].wholeWord }, prefix: "", suffix: ""),
-                ],
-                attributePatterns: try attributeAlternatives.map { alternatives throws(PCRE2Error) in
-                    try PatternSet(alternatives: alternatives, prefix: PatternWrapping.phrasePrefix, suffix: PatternWrapping.phraseSuffix)
-                },
-                conceptPatterns: try [ConceptKind.condition, .procedure].map { kind throws(PCRE2Error) in
-                    try PatternSet(alternatives: conceptAlternatives.filter { concepts[$0.entry].kind == kind },
-                                   prefix: PatternWrapping.phrasePrefix, suffix: PatternWrapping.phraseSuffix)
-                },
+                cuePatterns: cuePatterns,
+                attributePatterns: attributePatterns,
+                conceptPatterns: conceptPatterns,
                 datePatterns: try DatePatterns(labels: datesFile?.content.labels ?? []),
+                conceptScan: JointScan(sets: conceptPatterns),
+                detailScan: JointScan(sets: cuePatterns + attributePatterns),
                 conceptIndex: Dictionary(concepts.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first }),
                 attributeIndex: Dictionary(attributes.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first }))
             return lexicon

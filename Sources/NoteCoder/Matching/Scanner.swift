@@ -8,9 +8,10 @@ enum Scanner {
                      skipWhenNoConcepts: Bool = false) throws(PCRE2Error) -> Scan {
         func sentence(_ range: Range<Int>) -> Int { document.sentenceIndex(containing: range.lowerBound) }
 
+        let starts = WordStarts(bytes)
         var mentions: [Mention] = []
-        for set in lexicon.conceptPatterns {
-            for hit in dropNested(try set.hits(in: bytes, using: matcher)) {
+        for setHits in try lexicon.conceptScan.hits(in: bytes, using: matcher, starts: starts) {
+            for hit in dropNested(setHits) {
                 mentions.append(Mention(concept: hit.entry, range: hit.range, sentence: sentence(hit.range)))
             }
         }
@@ -27,8 +28,8 @@ enum Scanner {
             return Scan(mentions: [], cues: [], attributes: [], cuesBySentence: empty, attributesBySentence: empty, mentionsBySentence: empty)
         }
         var cues: [CueHit] = []
-        var cueHits: [PatternSet.Hit] = []
-        for set in lexicon.cuePatterns { cueHits += try set.hits(in: bytes, using: matcher) }
+        let detailHits = try lexicon.detailScan.hits(in: bytes, using: matcher, starts: starts)
+        let cueHits = detailHits[..<lexicon.cuePatterns.count].flatMap { $0 }
         for hit in dropNested(cueHits) {
             // A cue word inside a header ("History:") is the header, not a cue; and a cue must lie
             // in the sentence it is given to, or it would reach across a line it never saw.
@@ -38,10 +39,10 @@ enum Scanner {
             cues.append(CueHit(cue: hit.entry, range: hit.range, sentence: index))
         }
         var attributes: [AttributeHit] = []
-        for (index, set) in lexicon.attributePatterns.enumerated() {
+        for (index, setHits) in detailHits[lexicon.cuePatterns.count...].enumerated() {
             // Within one attribute the longest value wins ("bilateral knees" over "knees").
             let numeric = lexicon.attributes[index].numeric
-            for hit in dropOverlapping(try set.hits(in: bytes, using: matcher)) {
+            for hit in dropOverlapping(setHits) {
                 // Only the matched alternative's groups are set, so the first set group is its own.
                 let number = numeric ? hit.groups.lazy.compactMap { $0 }.first.flatMap { Int(String(decoding: UnsafeBufferPointer(rebasing: bytes[$0]), as: UTF8.self)) } : nil
                 attributes.append(AttributeHit(attribute: index, value: hit.entry, range: hit.range, sentence: sentence(hit.range), number: number))

@@ -1,0 +1,179 @@
+import PCRE2
+
+/// One shard of a pattern set split by the two-byte beginnings its alternatives can have, so a
+/// scan tries, at each word start, only the few alternatives that could match there.
+///
+/// PCRE2 has no multi-pattern prefilter: a lexicon alternation tried at every word start costs
+/// hundreds of nanoseconds each time. The beginnings are not guessed from the pattern text: each
+/// alternative is probed with PCRE2's own hard partial matching, one and two ASCII bytes at a
+/// time, so they include case-sensitive parts, optional words and classes. Non-ASCII beginnings
+/// are always tried.
+///
+/// Alternatives whose beginnings overlap stay together, in their order, as one anchored pattern
+/// (a group). At a given position only one group can match, and within it PCRE2 still takes the
+/// first alternative that matches, so the hits are exactly those of the whole shard.
+struct StartIndex: Sendable {
+    /// Anchored patterns, one per group, and last the whole shard.
+    let groups: [Pattern]
+    /// For each `WordStarts` key, 1 + the group that can begin with it, or 0.
+    private let groupByKey: [UInt16]
+
+    /// Nil when probing cannot be trusted for one of the alternatives — a look-behind or word
+    /// boundary at the start depends on the byte before the match, which a probe does not have;
+    /// `\K` and `\G` move or pin the start; a pattern matching the empty string starts anywhere —
+    /// or when there are too many groups to number.
+    ///
+    /// - Parameter alternatives: each alternative's source and the mark naming its entry, in
+    ///   shard order. A source's own top-level branches are grouped one by one.
+    init?(alternatives: [(source: String, mark: String)], prefix: String, suffix: String,
+          options: Pattern.Options) throws(PCRE2Error) {
+        let untrusted = ["(?<=", "\\b", "\\B", "\\K", "\\G", "(*"]
+        guard !alternatives.contains(where: { alternative in untrusted.contains { alternative.source.contains($0) } })
+        else { return nil }
+        let whole = alternatives.map { "(?:\($0.source))" + $0.mark }
+        var branches: [(source: String, piece: String)] = []
+        for alternative in alternatives {
+            for branch in TopLevelBranches.split(alternative.source) ?? [alternative.source] {
+                branches.append((branch, "(?:\(branch))" + alternative.mark))
+            }
+        }
+        let alternatives = branches
+        var keysByAlternative: [[Int]] = []
+        for alternative in alternatives {
+            guard let keys = Self.beginnings(of: alternative.source, options: options) else { return nil }
+            keysByAlternative.append(keys)
+        }
+        // Alternatives sharing a beginning join one group (union-find over the alternatives).
+        var parent = Array(alternatives.indices)
+        func root(_ node: Int) -> Int {
+            var node = node
+            while parent[node] != node { parent[node] = parent[parent[node]]; node = parent[node] }
+            return node
+        }
+        // Beginnings that are not two ASCII bytes (a non-ASCII character, the note's last byte)
+        // do not join groups: they are rare, and there the whole shard is tried.
+        var owner = [Int](repeating: -1, count: WordStarts.keyCount)
+        var wholeShardKeys = Set<Int>()
+        for (alternative, keys) in keysByAlternative.enumerated() {
+            for key in keys {
+                if !WordStarts.isASCIIPair(key) { wholeShardKeys.insert(key); continue }
+                if owner[key] < 0 { owner[key] = alternative } else { parent[root(alternative)] = root(owner[key]) }
+            }
+        }
+        var groupOfRoot: [Int: Int] = [:]
+        var members: [[String]] = []
+        for index in alternatives.indices {
+            let group = groupOfRoot[root(index)] ?? {
+                groupOfRoot[root(index)] = members.count
+                members.append([])
+                return members.count - 1
+            }()
+            members[group].append(alternatives[index].piece)
+        }
+        members.append(whole)
+        guard members.count < Int(UInt16.max) else { return nil }
+        var groups: [Pattern] = []
+        for pieces in members {
+            groups.append(try Pattern(prefix + "(?:" + pieces.joined(separator: "|") + ")" + suffix,
+                                      options: options.union(.anchored)))
+        }
+        var groupByKey = [UInt16](repeating: 0, count: WordStarts.keyCount)
+        for key in owner.indices where owner[key] >= 0 { groupByKey[key] = UInt16(groupOfRoot[root(owner[key])]! + 1) }
+        for key in wholeShardKeys { groupByKey[key] = UInt16(members.count) }
+        self.groups = groups
+        self.groupByKey = groupByKey
+    }
+
+    /// The group to try at a word start with this key, if any.
+    @inline(__always) func group(for key: UInt16) -> Pattern? {
+        let slot = Int(groupByKey[Int(key)])
+        return slot == 0 ? nil : groups[slot - 1]
+    }
+
+    /// Every `WordStarts` key a match of `source` can begin with, or nil when it cannot be probed.
+    private static func beginnings(of source: String, options: Pattern.Options) -> [Int]? {
+        guard let probe = try? Pattern(source, options: options.union(.anchored), jit: false) else { return nil }
+        let matcher = Matcher(matchLimit: 100_000, maxCaptures: probe.captureCount)
+        // A probe stopped by the match limit allows the bytes: the index may only over-include.
+        func fit(_ prefix: [UInt8]) -> Matcher.PrefixFit { (try? matcher.fit(of: prefix, to: probe)) ?? .prefix }
+        if fit([]) == .match { return nil }
+        var keys: [Int] = [WordStarts.wideKey]
+        for first in UInt8(0)..<0x80 {
+            let alone = fit([first])
+            if alone == .none { continue }
+            keys.append(WordStarts.key(lastByte: first))
+            for second in 0..<256 where alone == .match || second >= 0x80 || fit([first, UInt8(second)]) != .none {
+                keys.append(WordStarts.key(first: first, second: UInt8(second)))
+            }
+        }
+        return keys
+    }
+}
+
+/// The top-level branches of a pattern (`a|b(c|d)` → `a`, `b(c|d)`), so each branch of a lexicon
+/// pattern can join the group of its own beginnings.
+enum TopLevelBranches {
+    /// Nil when splitting could change the meaning: an option setting such as `(?i)` outside any
+    /// group reaches into the branches after it, and `#` comments (extended mode) hide bars.
+    static func split(_ source: String) -> [String]? {
+        let bytes = Array(source.utf8)
+        var branches: [String] = []
+        var depth = 0, start = 0, index = 0
+        var inClass = false
+        func text(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\\") {
+                // \Q...\E quotes everything up to \E.
+                if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "Q") {
+                    index += 2
+                    while index + 1 < bytes.count, !(bytes[index] == UInt8(ascii: "\\") && bytes[index + 1] == UInt8(ascii: "E")) { index += 1 }
+                }
+                index += 2
+                continue
+            }
+            if inClass {
+                if byte == UInt8(ascii: "]") { inClass = false }
+                index += 1
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "["):
+                inClass = true
+                // A `]` right after `[` or `[^` is a literal member.
+                if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "^") { index += 1 }
+                if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "]") { index += 1 }
+            case UInt8(ascii: "#"):
+                return nil
+            case UInt8(ascii: "("):
+                if depth == 0, isOptionSetting(bytes, at: index) { return nil }
+                depth += 1
+            case UInt8(ascii: ")"):
+                depth -= 1
+            case UInt8(ascii: "|") where depth == 0:
+                branches.append(text(start..<index))
+                start = index + 1
+            default:
+                break
+            }
+            index += 1
+        }
+        guard depth == 0, !inClass else { return nil }
+        branches.append(text(start..<bytes.count))
+        return branches
+    }
+
+    /// `(?i)`, `(?-i)`, `(?x-s)`: option letters closed by `)` with no group body.
+    private static func isOptionSetting(_ bytes: [UInt8], at open: Int) -> Bool {
+        guard open + 2 < bytes.count, bytes[open + 1] == UInt8(ascii: "?") else { return false }
+        var index = open + 2
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: ")") { return index > open + 2 }
+            guard byte == UInt8(ascii: "-") || byte == UInt8(ascii: "^") || (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z")
+            else { return false }
+            index += 1
+        }
+        return false
+    }
+}
