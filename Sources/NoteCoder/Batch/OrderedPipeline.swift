@@ -21,6 +21,11 @@ final class OrderedPipeline<Item: Sendable, Output: Sendable>: @unchecked Sendab
     private var liveThreads = 0
     private var inFlight = 0
     private var inFlightBytes = 0
+    // Who is waiting, so that a step wakes the others only when one of them waits for it: a
+    // wake-up per note costs more than coding a short note.
+    private var workersWaiting = 0
+    private var readerWaiting = false
+    private var writerWaitingFor: Int?
 
     let window: BatchWindow
     let jobs: Int
@@ -28,9 +33,13 @@ final class OrderedPipeline<Item: Sendable, Output: Sendable>: @unchecked Sendab
     private(set) var peakInFlight = 0
     private(set) var peakInFlightBytes = 0
 
+    /// How many outputs wake the writer at once.
+    private let writerBatch: Int
+
     init(jobs: Int, window: BatchWindow) {
         self.jobs = max(1, jobs)
         self.window = window
+        writerBatch = max(1, min(16, window.records / 4))
     }
 
     /// Runs the pipeline and returns when every produced item has been consumed, or when
@@ -68,7 +77,12 @@ final class OrderedPipeline<Item: Sendable, Output: Sendable>: @unchecked Sendab
                     let output = work(item)
                     condition.lock()
                     results[sequence] = (output, cost)
-                    condition.broadcast()
+                    // The writer is woken for a run of outputs rather than for each one, unless
+                    // the workers are about to run dry.
+                    if let waited = writerWaitingFor, results[waited] != nil,
+                       results.count >= writerBatch || queueHead == queue.count || readerDone {
+                        condition.broadcast()
+                    }
                     condition.unlock()
                 }
                 condition.lock()
@@ -84,7 +98,11 @@ final class OrderedPipeline<Item: Sendable, Output: Sendable>: @unchecked Sendab
         var next = 0
         while true {
             condition.lock()
-            while results[next] == nil && !(readerDone && next == produced) { condition.wait() }
+            while results[next] == nil && !(readerDone && next == produced) {
+                writerWaitingFor = next
+                condition.wait()
+            }
+            writerWaitingFor = nil
             guard let (output, cost) = results.removeValue(forKey: next) else {
                 condition.unlock()
                 break
@@ -99,7 +117,9 @@ final class OrderedPipeline<Item: Sendable, Output: Sendable>: @unchecked Sendab
             inFlight -= 1
             inFlightBytes -= cost
             if failure != nil { cancelled = true }
-            condition.broadcast()
+            // The reader is woken once half the window is free, to read a run of records.
+            let roomForRun = inFlight == 0 || (inFlight <= window.records / 2 && inFlightBytes <= window.bytes / 2)
+            if (readerWaiting && roomForRun) || cancelled { condition.broadcast() }
             condition.unlock()
             if failure != nil { break }
             next += 1
@@ -134,8 +154,10 @@ final class OrderedPipeline<Item: Sendable, Output: Sendable>: @unchecked Sendab
         condition.lock()
         defer { condition.unlock() }
         while !cancelled && inFlight > 0 && (inFlight >= window.records || inFlightBytes + cost > window.bytes) {
+            readerWaiting = true
             condition.wait()
         }
+        readerWaiting = false
         if cancelled { return false }
         queue.append((produced, item, cost))
         produced += 1
@@ -143,7 +165,7 @@ final class OrderedPipeline<Item: Sendable, Output: Sendable>: @unchecked Sendab
         inFlightBytes += cost
         peakInFlight = max(peakInFlight, inFlight)
         peakInFlightBytes = max(peakInFlightBytes, inFlightBytes)
-        condition.broadcast()
+        if workersWaiting > 0 { condition.broadcast() }
         return true
     }
 
@@ -151,7 +173,11 @@ final class OrderedPipeline<Item: Sendable, Output: Sendable>: @unchecked Sendab
     private func take() -> (Int, Item, Int)? {
         condition.lock()
         defer { condition.unlock() }
-        while queueHead == queue.count && !readerDone && !cancelled { condition.wait() }
+        while queueHead == queue.count && !readerDone && !cancelled {
+            workersWaiting += 1
+            condition.wait()
+            workersWaiting -= 1
+        }
         if cancelled || queueHead == queue.count { return nil }
         guard let entry = queue[queueHead] else { return nil }
         queue[queueHead] = nil  // taken items must not linger: the window bounds what is held

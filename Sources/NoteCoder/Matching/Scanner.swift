@@ -2,31 +2,42 @@ import PCRE2
 
 /// Runs every compiled pattern set over the whole note once and places each hit in its sentence.
 enum Scanner {
-    /// - Parameter skipWhenNoConcepts: when no concept is found, cues and attributes are not scanned at
-    ///   all: they only ever describe concepts, and most notes in a mixed export have none.
-    static func scan(_ document: Document, bytes: UnsafeBufferPointer<UInt8>, lexicon: Lexicon, matcher: Matcher,
-                     skipWhenNoConcepts: Bool = false) throws(PCRE2Error) -> Scan {
-        func sentence(_ range: Range<Int>) -> Int { document.sentenceIndex(containing: range.lowerBound) }
+    /// The concepts a note names, found before the note is split into sections and sentences:
+    /// a note naming none (most of a mixed export) is coded without being split at all.
+    struct Concepts {
+        /// Sorted by start, then concept; a condition named inside a procedure phrase is dropped.
+        var hits: [(concept: Int, range: Range<Int>)]
+        /// The note's word starts, reused by the cue and attribute scan.
+        let starts: WordStarts
+    }
 
+    static func concepts(in bytes: UnsafeBufferPointer<UInt8>, lexicon: Lexicon, matcher: Matcher) throws(PCRE2Error) -> Concepts {
         let starts = WordStarts(bytes)
-        var mentions: [Mention] = []
+        var hits: [(concept: Int, range: Range<Int>)] = []
         for setHits in try lexicon.conceptScan.hits(in: bytes, using: matcher, starts: starts) {
-            for hit in dropNested(setHits) {
-                mentions.append(Mention(concept: hit.entry, range: hit.range, sentence: sentence(hit.range)))
-            }
+            for hit in dropNested(setHits) { hits.append((hit.entry, hit.range)) }
         }
         // A condition named inside a procedure phrase ("carpal tunnel" in "right carpal tunnel
         // injection") is the procedure's site, not a diagnosis of its own.
-        let procedureRanges = mentions.filter { lexicon.concepts[$0.concept].kind == .procedure }.map(\.range)
-        mentions.removeAll { mention in
-            lexicon.concepts[mention.concept].kind == .condition
-                && procedureRanges.contains { $0.lowerBound <= mention.range.lowerBound && mention.range.upperBound <= $0.upperBound }
+        let procedureRanges = hits.filter { lexicon.concepts[$0.concept].kind == .procedure }.map(\.range)
+        hits.removeAll { hit in
+            lexicon.concepts[hit.concept].kind == .condition
+                && procedureRanges.contains { $0.lowerBound <= hit.range.lowerBound && hit.range.upperBound <= $0.upperBound }
         }
-        mentions.sort { ($0.range.lowerBound, $0.concept) < ($1.range.lowerBound, $1.concept) }
-        if skipWhenNoConcepts && mentions.isEmpty {
-            let empty = Array(repeating: [Int](), count: document.sentences.count)
-            return Scan(mentions: [], cues: [], attributes: [], cuesBySentence: empty, attributesBySentence: empty, mentionsBySentence: empty)
-        }
+        hits.sort { ($0.range.lowerBound, $0.concept) < ($1.range.lowerBound, $1.concept) }
+        return Concepts(hits: hits, starts: starts)
+    }
+
+    /// Every concept, cue and attribute of the note, each placed in its sentence.
+    static func scan(_ document: Document, bytes: UnsafeBufferPointer<UInt8>, lexicon: Lexicon, matcher: Matcher) throws(PCRE2Error) -> Scan {
+        try scan(document, bytes: bytes, concepts: concepts(in: bytes, lexicon: lexicon, matcher: matcher), lexicon: lexicon, matcher: matcher)
+    }
+
+    static func scan(_ document: Document, bytes: UnsafeBufferPointer<UInt8>, concepts: Concepts, lexicon: Lexicon,
+                     matcher: Matcher) throws(PCRE2Error) -> Scan {
+        func sentence(_ range: Range<Int>) -> Int { document.sentenceIndex(containing: range.lowerBound) }
+        let starts = concepts.starts
+        let mentions = concepts.hits.map { Mention(concept: $0.concept, range: $0.range, sentence: sentence($0.range)) }
         var cues: [CueHit] = []
         let detailHits = try lexicon.detailScan.hits(in: bytes, using: matcher, starts: starts)
         let cueHits = detailHits[..<lexicon.cuePatterns.count].flatMap { $0 }

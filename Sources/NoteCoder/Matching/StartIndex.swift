@@ -9,9 +9,10 @@ import PCRE2
 /// time, so they include case-sensitive parts, optional words and classes. Non-ASCII beginnings
 /// are always tried.
 ///
-/// Alternatives whose beginnings overlap stay together, in their order, as one anchored pattern
-/// (a group). At a given position only one group can match, and within it PCRE2 still takes the
-/// first alternative that matches, so the hits are exactly those of the whole shard.
+/// The branches that can begin with a given pair of bytes, in shard order, form one anchored
+/// pattern (a group). Where a note's word start has that pair, no other branch could match, and
+/// PCRE2 takes the first of the group's branches that matches, as it would in the whole shard:
+/// the hits are exactly the shard's.
 struct StartIndex: Sendable {
     /// Anchored patterns, one per group, and last the whole shard.
     let groups: [Pattern]
@@ -37,49 +38,40 @@ struct StartIndex: Sendable {
                 branches.append((branch, "(?:\(branch))" + alternative.mark))
             }
         }
-        let alternatives = branches
-        var keysByAlternative: [[Int]] = []
-        for alternative in alternatives {
-            guard let keys = Self.beginnings(of: alternative.source, options: options) else { return nil }
-            keysByAlternative.append(keys)
+        var keysByBranch: [[Int]] = []
+        for branch in branches {
+            guard let keys = Self.beginnings(of: branch.source, options: options) else { return nil }
+            keysByBranch.append(keys)
         }
-        // Alternatives sharing a beginning join one group (union-find over the alternatives).
-        var parent = Array(alternatives.indices)
-        func root(_ node: Int) -> Int {
-            var node = node
-            while parent[node] != node { parent[node] = parent[parent[node]]; node = parent[node] }
-            return node
-        }
-        // Beginnings that are not two ASCII bytes (a non-ASCII character, the note's last byte)
-        // do not join groups: they are rare, and there the whole shard is tried.
-        var owner = [Int](repeating: -1, count: WordStarts.keyCount)
+        // Each two-ASCII-byte beginning gets a pattern of exactly the branches that can begin
+        // with it, in shard order; beginnings with the same branches share it. Other beginnings
+        // (a non-ASCII character, the note's last byte) are rare: there the whole shard is tried.
+        var branchesByKey = [[Int]](repeating: [], count: WordStarts.keyCount)
         var wholeShardKeys = Set<Int>()
-        for (alternative, keys) in keysByAlternative.enumerated() {
+        for (branch, keys) in keysByBranch.enumerated() {
             for key in keys {
-                if !WordStarts.isASCIIPair(key) { wholeShardKeys.insert(key); continue }
-                if owner[key] < 0 { owner[key] = alternative } else { parent[root(alternative)] = root(owner[key]) }
+                if WordStarts.isASCIIPair(key) { branchesByKey[key].append(branch) } else { wholeShardKeys.insert(key) }
             }
         }
-        var groupOfRoot: [Int: Int] = [:]
+        var groupOfBranches: [[Int]: Int] = [:]
         var members: [[String]] = []
-        for index in alternatives.indices {
-            let group = groupOfRoot[root(index)] ?? {
-                groupOfRoot[root(index)] = members.count
-                members.append([])
+        var groupByKey = [UInt16](repeating: 0, count: WordStarts.keyCount)
+        for key in branchesByKey.indices where !branchesByKey[key].isEmpty {
+            let group = groupOfBranches[branchesByKey[key]] ?? {
+                groupOfBranches[branchesByKey[key]] = members.count
+                members.append(branchesByKey[key].map { branches[$0].piece })
                 return members.count - 1
             }()
-            members[group].append(alternatives[index].piece)
+            groupByKey[key] = UInt16(truncatingIfNeeded: group + 1)
         }
         members.append(whole)
         guard members.count < Int(UInt16.max) else { return nil }
+        for key in wholeShardKeys { groupByKey[key] = UInt16(members.count) }
         var groups: [Pattern] = []
         for pieces in members {
             groups.append(try Pattern(prefix + "(?:" + pieces.joined(separator: "|") + ")" + suffix,
                                       options: options.union(.anchored)))
         }
-        var groupByKey = [UInt16](repeating: 0, count: WordStarts.keyCount)
-        for key in owner.indices where owner[key] >= 0 { groupByKey[key] = UInt16(groupOfRoot[root(owner[key])]! + 1) }
-        for key in wholeShardKeys { groupByKey[key] = UInt16(members.count) }
         self.groups = groups
         self.groupByKey = groupByKey
     }

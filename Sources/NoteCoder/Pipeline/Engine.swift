@@ -23,9 +23,19 @@ public struct Engine: Sendable {
         if let offset = UTF8Validation.firstInvalidByte(in: note.bytes) { throw .invalidUTF8(note: note.id, byteOffset: offset) }
         do {
             return try note.bytes.withUnsafeBufferPointer { buffer throws(PCRE2Error) in
-                let document = try read(note, buffer: buffer, matcher: matcher)
-                let scan = try Scanner.scan(document, bytes: buffer, lexicon: lexicon, matcher: matcher, skipWhenNoConcepts: true)
-                let dated = try lexicon.datePatterns.find(in: buffer, matcher: matcher)
+                let concepts = try Scanner.concepts(in: buffer, lexicon: lexicon, matcher: matcher)
+                let document: Document
+                let scan: Scan
+                if concepts.hits.isEmpty {
+                    // Nothing to code: cues and attributes only ever describe concepts, and
+                    // sections and sentences only place them.
+                    document = Document(note: note, lineStarts: [0], sections: [], sentences: [])
+                    scan = Scan(mentions: [], cues: [], attributes: [], cuesBySentence: [], attributesBySentence: [], mentionsBySentence: [])
+                } else {
+                    document = try read(note, buffer: buffer, matcher: matcher)
+                    scan = try Scanner.scan(document, bytes: buffer, concepts: concepts, lexicon: lexicon, matcher: matcher)
+                }
+                let dated = try lexicon.datePatterns.find(in: buffer, matcher: matcher, starts: concepts.starts)
                 var run = NoteRun(lexicon: lexicon, document: document, scan: scan, noteDate: dated?.0)
                 return run.report()
             }

@@ -16,18 +16,30 @@ struct DatePatterns: Sendable {
     static let maxCaptures = 9
     static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
-    let labelled: Pattern?
+    /// One entry: a label, then a date. Scanned at word starts like the lexicon's phrases.
+    let labelled: PatternSet?
 
     init(labels: [String]) throws(PCRE2Error) {
         guard !labels.isEmpty else { labelled = nil; return }
         let alternatives = labels.map { "(?:\($0))" }.joined(separator: "|")
-        labelled = try Pattern(PatternWrapping.phrasePrefix + "(?:" + alternatives + ")[ \\t]*[:#\\-]?[ \\t]*(?:" + DatePatterns.dateShapes + ")")
+        labelled = try PatternSet(alternatives: [(0, "(?:" + alternatives + ")[ \\t]*[:#\\-]?[ \\t]*(?:" + DatePatterns.dateShapes + ")")],
+                                  prefix: PatternWrapping.phrasePrefix, suffix: "", wordStarts: true)
+    }
+
+    /// The labelled dates of a note, left to right, none overlapping the one before (as a
+    /// search resuming after each match finds them).
+    func matches(in bytes: UnsafeBufferPointer<UInt8>, matcher: Matcher, starts: WordStarts) throws(PCRE2Error) -> [PatternSet.Hit] {
+        guard let labelled else { return [] }
+        var kept: [PatternSet.Hit] = []
+        for hit in try labelled.hits(in: bytes, using: matcher, starts: starts) where hit.range.lowerBound >= (kept.last?.range.upperBound ?? 0) {
+            kept.append(hit)
+        }
+        return kept
     }
 
     /// The first labelled date in the note that is a real calendar day, and where it was.
-    func find(in bytes: UnsafeBufferPointer<UInt8>, matcher: Matcher) throws(PCRE2Error) -> (Day, Range<Int>)? {
-        guard let labelled else { return nil }
-        for match in try matcher.allMatches(labelled, in: bytes) {
+    func find(in bytes: UnsafeBufferPointer<UInt8>, matcher: Matcher, starts: WordStarts) throws(PCRE2Error) -> (Day, Range<Int>)? {
+        for match in try matches(in: bytes, matcher: matcher, starts: starts) {
             func group(_ i: Int) -> String? {
                 guard i - 1 < match.groups.count, let r = match.groups[i - 1] else { return nil }
                 return String(decoding: UnsafeBufferPointer(rebasing: bytes[r]), as: UTF8.self)
