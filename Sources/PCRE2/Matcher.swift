@@ -25,12 +25,14 @@ public final class Matcher {
     ///   - matchLimit: PCRE2's backtracking budget per match call; the JIT honours it, so a
     ///     pathological pattern fails that one match with `PCRE2Error.isMatchLimit` instead of hanging.
     ///   - maxCaptures: the largest capture count among the patterns this matcher will run.
-    public init(matchLimit: UInt32 = 1_000_000, maxCaptures: Int = 32) {
+    ///   - jit: false for a matcher that only runs patterns compiled without JIT (probes), which
+    ///     then needs no JIT stack.
+    public init(matchLimit: UInt32 = 1_000_000, maxCaptures: Int = 32, jit: Bool = true) {
         ovectorPairs = maxCaptures + 1
         matchData = pcre2_match_data_create_8(UInt32(ovectorPairs), nil)!
         context = pcre2_match_context_create_8(nil)!
         pcre2_set_match_limit_8(context, matchLimit)
-        jitStack = pcre2_jit_stack_create_8(32 * 1024, 1024 * 1024, nil)
+        jitStack = jit ? pcre2_jit_stack_create_8(32 * 1024, 1024 * 1024, nil) : nil
         if let jitStack { pcre2_jit_stack_assign_8(context, nil, UnsafeMutableRawPointer(jitStack)) }
     }
 

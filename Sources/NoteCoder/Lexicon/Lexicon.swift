@@ -33,6 +33,8 @@ public struct Lexicon: Sendable {
     /// one pass: a note's cues and attributes are only read when it names a concept.
     let conceptScan: JointScan
     let detailScan: JointScan
+    /// Every word-start key a set above (or the date labels) can begin with.
+    let wordStartKeys: KeySet
 
     /// The largest capture count of any compiled pattern, to size each thread's `Matcher`.
     public var maxCaptures: Int {

@@ -73,6 +73,9 @@ struct LexiconLoader {
                 try PatternSet(alternatives: conceptAlternatives.filter { concepts[$0.entry].kind == kind },
                                prefix: PatternWrapping.phrasePrefix, suffix: PatternWrapping.phraseSuffix, wordStarts: true)
             }
+            let datePatterns = try DatePatterns(labels: datesFile?.content.labels ?? [])
+            let wordStartKeys = (conceptPatterns + cuePatterns + attributePatterns + [datePatterns.labelled].compactMap { $0 })
+                .reduce(KeySet()) { $0.union($1.startKeys) }
             let lexicon = Lexicon(
                 directory: root.path, sections: sections, cues: cues, attributes: attributes, concepts: concepts,
                 queries: queries, icd10cm: icd, procedures: catalogue, scope: scope, scopeFile: shown("scope.yaml"), claimEdits: claimEdits,
@@ -80,9 +83,10 @@ struct LexiconLoader {
                 cuePatterns: cuePatterns,
                 attributePatterns: attributePatterns,
                 conceptPatterns: conceptPatterns,
-                datePatterns: try DatePatterns(labels: datesFile?.content.labels ?? []),
+                datePatterns: datePatterns,
                 conceptScan: JointScan(sets: conceptPatterns),
                 detailScan: JointScan(sets: cuePatterns + attributePatterns),
+                wordStartKeys: wordStartKeys,
                 conceptIndex: Dictionary(concepts.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first }),
                 attributeIndex: Dictionary(attributes.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first }))
             return lexicon

@@ -31,6 +31,8 @@ public struct PatternSet: Sendable {
     /// when any shard's beginnings cannot be worked out: the shards then scan every position.
     let startIndexes: [StartIndex]
     public var maxCaptures: Int { shards.map(\.captureCount).max() ?? 0 }
+    /// The word-start keys this set is tried at.
+    var startKeys: KeySet { startIndexes.reduce(KeySet()) { $0.union($1.keys) } }
 
     /// - Parameters:
     ///   - alternatives: (entry index, pattern source) pairs; an entry may have several.

@@ -12,7 +12,7 @@ enum Scanner {
     }
 
     static func concepts(in bytes: UnsafeBufferPointer<UInt8>, lexicon: Lexicon, matcher: Matcher) throws(PCRE2Error) -> Concepts {
-        let starts = WordStarts(bytes)
+        let starts = WordStarts(bytes, wanted: lexicon.wordStartKeys)
         var hits: [(concept: Int, range: Range<Int>)] = []
         for setHits in try lexicon.conceptScan.hits(in: bytes, using: matcher, starts: starts) {
             for hit in dropNested(setHits) { hits.append((hit.entry, hit.range)) }

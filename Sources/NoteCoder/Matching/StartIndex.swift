@@ -18,6 +18,8 @@ struct StartIndex: Sendable {
     let groups: [Pattern]
     /// For each `WordStarts` key, 1 + the group that can begin with it, or 0.
     private let groupByKey: [UInt16]
+    /// For keys of two ASCII letters: the third bytes a match can go on with.
+    private let thirdBytes: [Int: ThirdBytes]
 
     /// Nil when probing cannot be trusted for one of the alternatives — a look-behind or word
     /// boundary at the start depends on the byte before the match, which a probe does not have;
@@ -74,7 +76,11 @@ struct StartIndex: Sendable {
         }
         self.groups = groups
         self.groupByKey = groupByKey
+        thirdBytes = Self.thirdBytes(groupByKey: groupByKey, members: branchesByKey, sources: branches.map(\.source), options: options)
     }
+
+    /// Every key some group begins with.
+    var keys: KeySet { KeySet(groupByKey.indices.lazy.filter { groupByKey[$0] != 0 }) }
 
     /// The group to try at a word start with this key, if any.
     @inline(__always) func group(for key: UInt16) -> Pattern? {
@@ -82,10 +88,53 @@ struct StartIndex: Sendable {
         return slot == 0 ? nil : groups[slot - 1]
     }
 
+    /// The third bytes that can follow a word start with this key.
+    func third(for key: Int) -> ThirdBytes { thirdBytes[key] ?? .any }
+
+    /// Two letters begin most words, so most word starts a group is tried at are words that
+    /// share its first two letters ("the" for "thoracic"): the third letter rules them out
+    /// before PCRE2 is called. Worked out for letter pairs by probing the group's branches with
+    /// each letter and the space; other third bytes are always tried.
+    private static func thirdBytes(groupByKey: [UInt16], members branchesByKey: [[Int]], sources: [String],
+                                   options: Pattern.Options) -> [Int: ThirdBytes] {
+        func isLetter(_ byte: Int) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
+        let caseSensitive = ["(?-", "(?i", "(?^", "(?x", "(?s", "(?m", "(?n", "(?J", "(?U", "\\p", "\\P", "[:", "\\N", "\\X", "\\C", "\\Q"]
+        let foldable = sources.map { source in !caseSensitive.contains { source.contains($0) } }
+        var result: [Int: ThirdBytes] = [:]
+        var known: [[Int]: ThirdBytes] = [:]
+        var probes: [[Int]: Pattern] = [:]
+        var matcher = Matcher(matchLimit: 100_000, maxCaptures: 8, jit: false)
+        let lower = Array(UInt8(ascii: "a")...UInt8(ascii: "z"))
+        let upper = Array(UInt8(ascii: "A")...UInt8(ascii: "Z"))
+        for key in groupByKey.indices where isLetter(key >> 8) && isLetter(key & 0xFF) {
+            let branches = branchesByKey[key]
+            guard !branches.isEmpty else { continue }
+            // Where case cannot matter, one probe per letter serves both cases and every case
+            // of the key; otherwise the key's own bytes are probed with both cases.
+            let folds = options.contains(.caseless) && branches.allSatisfy { foldable[$0] }
+            let first = UInt8(key >> 8) | (folds ? 0x20 : 0), second = UInt8(key & 0xFF) | (folds ? 0x20 : 0)
+            let cacheKey = branches + [Int(first), Int(second)]
+            if let allowed = known[cacheKey] { result[key] = allowed; continue }
+            guard let probe = probes[branches] ?? (try? Pattern("(?:" + branches.map { "(?:\(sources[$0]))" }.joined(separator: "|") + ")",
+                                                                options: options.union(.anchored), jit: false)) else { continue }
+            probes[branches] = probe
+            if probe.captureCount > 8 { matcher = Matcher(matchLimit: 100_000, maxCaptures: probe.captureCount, jit: false) }
+            var allowed = ThirdBytes.any
+            for third in lower + (folds ? [] : upper) + [UInt8(ascii: " ")]
+            where ((try? matcher.fit(of: [first, second, third], to: probe)) ?? .prefix) == .none {
+                allowed.remove(third)
+                if folds && third != UInt8(ascii: " ") { allowed.remove(third & ~0x20) }
+            }
+            known[cacheKey] = allowed
+            result[key] = allowed
+        }
+        return result
+    }
+
     /// Every `WordStarts` key a match of `source` can begin with, or nil when it cannot be probed.
     private static func beginnings(of source: String, options: Pattern.Options) -> [Int]? {
         guard let probe = try? Pattern(source, options: options.union(.anchored), jit: false) else { return nil }
-        let matcher = Matcher(matchLimit: 100_000, maxCaptures: probe.captureCount)
+        let matcher = Matcher(matchLimit: 100_000, maxCaptures: probe.captureCount, jit: false)
         // A probe stopped by the match limit allows the bytes: the index may only over-include.
         func fit(_ prefix: [UInt8]) -> Matcher.PrefixFit { (try? matcher.fit(of: prefix, to: probe)) ?? .prefix }
         if fit([]) == .match { return nil }
@@ -167,5 +216,22 @@ enum TopLevelBranches {
             index += 1
         }
         return false
+    }
+}
+
+/// The ASCII bytes allowed third in a match; bytes beyond ASCII are always allowed.
+struct ThirdBytes: Sendable {
+    var low: UInt64
+    var high: UInt64
+
+    static let any = ThirdBytes(low: ~0, high: ~0)
+
+    mutating func remove(_ byte: UInt8) {
+        if byte < 64 { low &= ~(1 << UInt64(byte)) } else { high &= ~(1 << UInt64(byte - 64)) }
+    }
+
+    @inline(__always) func allows(_ byte: UInt8) -> Bool {
+        if byte >= 0x80 { return true }
+        return (byte < 64 ? low >> UInt64(byte) : high >> UInt64(byte - 64)) & 1 != 0
     }
 }

@@ -14,9 +14,11 @@ struct WordStarts {
     private(set) var positions: [Int] = []
     private(set) var keys: [UInt16] = []
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>) {
-        positions.reserveCapacity(bytes.count / 4)
-        keys.reserveCapacity(bytes.count / 4)
+    /// - Parameter wanted: the keys some set can begin with; other word starts are not kept
+    ///   (most are a space or punctuation no phrase begins with).
+    init(_ bytes: UnsafeBufferPointer<UInt8>, wanted: KeySet) {
+        positions.reserveCapacity(bytes.count / 8)
+        keys.reserveCapacity(bytes.count / 8)
         var previousIsWord = false
         for index in 0..<bytes.count {
             let byte = bytes[index]
@@ -31,8 +33,30 @@ struct WordStarts {
             } else {
                 key = Self.key(lastByte: byte)
             }
+            guard wanted.contains(key) else { continue }
             positions.append(index)
             keys.append(UInt16(key))
         }
+    }
+}
+
+/// A set of `WordStarts` keys.
+struct KeySet: Sendable {
+    private var bits = [UInt64](repeating: 0, count: WordStarts.keyCount / 64)
+
+    init() {}
+
+    init(_ keys: some Sequence<Int>) {
+        for key in keys { insert(key) }
+    }
+
+    mutating func insert(_ key: Int) { bits[key >> 6] |= 1 << UInt64(key & 63) }
+
+    func contains(_ key: Int) -> Bool { bits[key >> 6] & (1 << UInt64(key & 63)) != 0 }
+
+    func union(_ other: KeySet) -> KeySet {
+        var result = self
+        for index in bits.indices { result.bits[index] |= other.bits[index] }
+        return result
     }
 }
