@@ -25,6 +25,12 @@ public final class Pattern: @unchecked Sendable {
     public let captureCount: Int
     /// Whether JIT compilation succeeded; without it the interpreter runs (slower, same results).
     public let isJITCompiled: Bool
+    /// PCRE2's lower bound on the length of a match; 0 when the pattern may match the empty string.
+    public var minimumLength: Int {
+        var length: UInt32 = 0
+        pcre2_pattern_info_8(code, UInt32(PCRE2_INFO_MINLENGTH), &length)
+        return Int(length)
+    }
 
     /// Compiles `source` as UTF-8. The subject is validated once per note by the caller, so
     /// matches run with `PCRE2_NO_UTF_CHECK` (a per-call check makes find-all loops quadratic).

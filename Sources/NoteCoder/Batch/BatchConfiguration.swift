@@ -81,9 +81,10 @@ public struct BatchWindow: Sendable, Equatable {
         self.bytes = bytes
     }
 
-    /// Enough to keep every worker busy while one slow note holds up the writer.
+    /// Enough to keep every worker busy while one slow note holds up the writer: a long note
+    /// naming many concepts can take as long as a few hundred short ones that name none.
     public static func standard(jobs: Int) -> BatchWindow {
-        BatchWindow(records: max(16, jobs * 16), bytes: 32 << 20)
+        BatchWindow(records: max(256, jobs * 256), bytes: 32 << 20)
     }
 }
 

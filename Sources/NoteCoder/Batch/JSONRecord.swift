@@ -7,6 +7,9 @@ import Foundation
 /// Problems are stated in words of our own: a decoder's message may quote the input, and no
 /// note text goes into an errors file.
 enum JSONRecord {
+    /// Made once and shared: JSONDecoder is safe to use from several threads once set up.
+    private static let decoder = JSONDecoder()
+
     static func note(from line: [UInt8], ordinal: Int, lineNumber: Int?) -> Result<Note, BatchFailure> {
         func broken(_ id: String, _ detail: String, _ kind: BatchFailure.Kind = .brokenRecord) -> Result<Note, BatchFailure> {
             .failure(BatchFailure(id: id, ordinal: ordinal, line: lineNumber, kind: kind, detail: detail))
@@ -16,7 +19,7 @@ enum JSONRecord {
         }
         let envelope: Envelope
         do {
-            envelope = try JSONDecoder().decode(Envelope.self, from: Data(line))
+            envelope = try decoder.decode(Envelope.self, from: Data(line))
         } catch let problem as RecordProblem {
             return broken(problem.id ?? "", problem.reason)
         } catch {

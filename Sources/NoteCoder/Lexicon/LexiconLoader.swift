@@ -64,7 +64,7 @@ struct LexiconLoader {
         do {
             let cuePatterns = [
                 try PatternSet(alternatives: cueAlternatives.filter { cues[$0.entry].wholeWord }, prefix: PatternWrapping.phrasePrefix, suffix: PatternWrapping.phraseSuffix, wordStarts: true),
-                try PatternSet(alternatives: cueAlternatives.filter { !cues[$0.entry].wholeWord }, prefix: "", suffix: ""),
+                try PatternSet(alternatives: cueAlternatives.filter { !cues[$0.entry].wholeWord }, prefix: "", suffix: "", indexed: true),
             ]
             let attributePatterns = try attributeAlternatives.map { alternatives throws(PCRE2Error) in
                 try PatternSet(alternatives: alternatives, prefix: PatternWrapping.phrasePrefix, suffix: PatternWrapping.phraseSuffix, wordStarts: true)
@@ -79,7 +79,8 @@ struct LexiconLoader {
             let lexicon = Lexicon(
                 directory: root.path, sections: sections, cues: cues, attributes: attributes, concepts: concepts,
                 queries: queries, icd10cm: icd, procedures: catalogue, scope: scope, scopeFile: shown("scope.yaml"), claimEdits: claimEdits,
-                sectionPatterns: try PatternSet(alternatives: sectionAlternatives, prefix: SectionReader.headerPrefix, suffix: SectionReader.headerSuffix, options: [.caseless, .multiline]),
+                sectionPatterns: try PatternSet(alternatives: sectionAlternatives, prefix: SectionReader.headerPrefix, suffix: SectionReader.headerSuffix,
+                                                options: [.caseless, .multiline], anchored: true),
                 cuePatterns: cuePatterns,
                 attributePatterns: attributePatterns,
                 conceptPatterns: conceptPatterns,

@@ -25,7 +25,7 @@ struct JointScan: Sendable {
         offsets.reserveCapacity(WordStarts.keyCount + 1)
         for key in 0..<WordStarts.keyCount {
             if keys.contains(key) {
-                for (number, set) in sets.enumerated() {
+                for (number, set) in sets.enumerated() where set.beginsAtWordStarts {
                     for index in set.startIndexes {
                         if let group = index.group(for: UInt16(key)) {
                             patterns.append(group)
@@ -43,11 +43,11 @@ struct JointScan: Sendable {
         self.thirds = thirds
     }
 
-    /// Each set's hits, as `PatternSet.hits` gives them; sets without a start index are
-    /// scanned at every position.
+    /// Each set's hits, as `PatternSet.hits` gives them; sets not tried at word starts are
+    /// scanned on their own.
     func hits(in subject: UnsafeBufferPointer<UInt8>, using matcher: Matcher, starts: WordStarts) throws(PCRE2Error) -> [[PatternSet.Hit]] {
         var hits = [[PatternSet.Hit]](repeating: [], count: sets.count)
-        for (number, set) in sets.enumerated() where set.startIndexes.isEmpty {
+        for (number, set) in sets.enumerated() where !set.beginsAtWordStarts || set.startIndexes.isEmpty {
             hits[number] = try set.hits(in: subject, using: matcher)
         }
         try offsets.withUnsafeBufferPointer { offsets throws(PCRE2Error) in
@@ -66,7 +66,9 @@ struct JointScan: Sendable {
                 }
             }
         }
-        for number in sets.indices where !sets[number].startIndexes.isEmpty { PatternSet.order(&hits[number]) }
+        for number in sets.indices where sets[number].beginsAtWordStarts && !sets[number].startIndexes.isEmpty {
+            PatternSet.order(&hits[number])
+        }
         return hits
     }
 }

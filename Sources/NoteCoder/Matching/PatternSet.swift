@@ -30,20 +30,31 @@ public struct PatternSet: Sendable {
     /// For a set whose phrases start at word boundaries, each shard split by beginnings. Empty
     /// when any shard's beginnings cannot be worked out: the shards then scan every position.
     let startIndexes: [StartIndex]
+    /// The shards compiled anchored, for a set whose matches can only begin at positions its
+    /// caller can list (`hits(in:using:at:)`); empty otherwise.
+    let anchoredShards: [Pattern]
     public var maxCaptures: Int { shards.map(\.captureCount).max() ?? 0 }
+    /// Whether matches can only begin at word starts, so the set can be tried at `WordStarts`.
+    let beginsAtWordStarts: Bool
     /// The word-start keys this set is tried at.
-    var startKeys: KeySet { startIndexes.reduce(KeySet()) { $0.union($1.keys) } }
+    var startKeys: KeySet { beginsAtWordStarts ? startIndexes.reduce(KeySet()) { $0.union($1.keys) } : KeySet() }
 
     /// - Parameters:
     ///   - alternatives: (entry index, pattern source) pairs; an entry may have several.
     ///   - prefix, suffix: wrapped around each shard's alternation (word boundaries, line starts).
     ///   - wordStarts: every match begins where `WordStarts` has a position (the prefix rejects a
     ///     letter or digit before it), so the set may be scanned at those positions only.
+    ///   - indexed: build start indexes for a set whose matches may begin anywhere; it is then
+    ///     tried at every position whose first bytes some branch can begin with.
+    ///   - anchored: also compile each shard anchored, for `hits(in:using:at:)`.
     init(alternatives: [(entry: Int, source: String)], prefix: String, suffix: String,
-         options: Pattern.Options = [.caseless], shardBytes: Int = 6_000, wordStarts: Bool = false) throws(PCRE2Error) {
+         options: Pattern.Options = [.caseless], shardBytes: Int = 6_000, wordStarts: Bool = false,
+         indexed: Bool = false, anchored: Bool = false) throws(PCRE2Error) {
+        beginsAtWordStarts = wordStarts
         var shards: [Pattern] = []
-        var indexes: [StartIndex]? = wordStarts ? [] : nil
-        guard !alternatives.isEmpty else { self.shards = []; startIndexes = []; return }
+        var anchoredShards: [Pattern] = []
+        var indexes: [StartIndex]? = wordStarts || indexed ? [] : nil
+        guard !alternatives.isEmpty else { self.shards = []; startIndexes = []; self.anchoredShards = []; return }
         var current: [String] = []
         var marked: [(source: String, mark: String)] = []
         var size = 0
@@ -51,6 +62,7 @@ public struct PatternSet: Sendable {
             guard !current.isEmpty else { return }
             let source = prefix + "(?:" + current.joined(separator: "|") + ")" + suffix
             shards.append(try Pattern(source, options: options))
+            if anchored { anchoredShards.append(try Pattern(source, options: options.union(.anchored))) }
             if indexes != nil {
                 if let index = try StartIndex(alternatives: marked, prefix: prefix, suffix: suffix, options: options) {
                     indexes?.append(index)
@@ -79,6 +91,7 @@ public struct PatternSet: Sendable {
         try flush()
         self.shards = shards
         startIndexes = indexes ?? []
+        self.anchoredShards = anchoredShards
     }
 
     /// Every hit in `subject`, sorted by start then entry. Matches may overlap: a search restarts
@@ -92,16 +105,38 @@ public struct PatternSet: Sendable {
         func add(_ match: Match) {
             if let hit = Hit(match) { hits.append(hit) }
         }
-        if let starts, !startIndexes.isEmpty {
+        if beginsAtWordStarts, let starts, !startIndexes.isEmpty {
             for index in startIndexes {
                 for (position, key) in zip(starts.positions, starts.keys) {
                     guard let group = index.group(for: key) else { continue }
                     if let match = try matcher.firstMatch(group, in: subject, from: position) { add(match) }
                 }
             }
+        } else if !beginsAtWordStarts, !startIndexes.isEmpty {
+            for position in 0..<subject.count where subject[position] & 0xC0 != 0x80 {
+                let key = WordStarts.key(at: position, in: subject)
+                for index in startIndexes {
+                    guard let group = index.group(for: UInt16(key)) else { continue }
+                    if let match = try matcher.firstMatch(group, in: subject, from: position) { add(match) }
+                }
+            }
         } else {
             for shard in shards {
                 for match in try matcher.allMatches(shard, in: subject, overlapping: true) { add(match) }
+            }
+        }
+        Self.order(&hits)
+        return hits
+    }
+
+    /// Every hit beginning at one of `candidates` (ascending), the same as `hits(in:using:)` gives
+    /// when every match must begin at one of them. Needs a set built `anchored`.
+    func hits(in subject: UnsafeBufferPointer<UInt8>, using matcher: Matcher, at candidates: [Int]) throws(PCRE2Error) -> [Hit] {
+        precondition(anchoredShards.count == shards.count, "PatternSet built without anchored shards")
+        var hits: [Hit] = []
+        for shard in anchoredShards {
+            for position in candidates {
+                if let match = try matcher.firstMatch(shard, in: subject, from: position), let hit = Hit(match) { hits.append(hit) }
             }
         }
         Self.order(&hits)

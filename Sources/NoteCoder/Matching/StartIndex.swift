@@ -1,7 +1,7 @@
 import PCRE2
 
-/// One shard of a pattern set split by the two-byte beginnings its alternatives can have, so a
-/// scan tries, at each word start, only the few alternatives that could match there.
+/// One shard of a pattern set split by the beginnings its alternatives can have, so a scan tries,
+/// at each position, only the few alternatives that could match there.
 ///
 /// PCRE2 has no multi-pattern prefilter: a lexicon alternation tried at every word start costs
 /// hundreds of nanoseconds each time. The beginnings are not guessed from the pattern text: each
@@ -12,7 +12,7 @@ import PCRE2
 /// The branches that can begin with a given pair of bytes, in shard order, form one anchored
 /// pattern (a group). Where a note's word start has that pair, no other branch could match, and
 /// PCRE2 takes the first of the group's branches that matches, as it would in the whole shard:
-/// the hits are exactly the shard's.
+/// the hits are exactly the shard's, with the same capture numbers.
 struct StartIndex: Sendable {
     /// Anchored patterns, one per group, and last the whole shard.
     let groups: [Pattern]
@@ -21,18 +21,15 @@ struct StartIndex: Sendable {
     /// For keys of two ASCII letters: the third bytes a match can go on with.
     private let thirdBytes: [Int: ThirdBytes]
 
-    /// Nil when probing cannot be trusted for one of the alternatives — a look-behind or word
-    /// boundary at the start depends on the byte before the match, which a probe does not have;
-    /// `\K` and `\G` move or pin the start; a pattern matching the empty string starts anywhere —
-    /// or when there are too many groups to number.
+    /// Nil when probing cannot be trusted for one of the alternatives (`PatternSyntax.isProbeSafe`,
+    /// or a pattern that may match the empty string, which begins anywhere) or when there are
+    /// too many groups to number.
     ///
     /// - Parameter alternatives: each alternative's source and the mark naming its entry, in
     ///   shard order. A source's own top-level branches are grouped one by one.
     init?(alternatives: [(source: String, mark: String)], prefix: String, suffix: String,
           options: Pattern.Options) throws(PCRE2Error) {
-        let untrusted = ["(?<=", "\\b", "\\B", "\\K", "\\G", "(*"]
-        guard !alternatives.contains(where: { alternative in untrusted.contains { alternative.source.contains($0) } })
-        else { return nil }
+        guard alternatives.allSatisfy({ PatternSyntax.isProbeSafe($0.source) }) else { return nil }
         let whole = alternatives.map { "(?:\($0.source))" + $0.mark }
         var branches: [(source: String, piece: String)] = []
         for alternative in alternatives {
@@ -41,9 +38,20 @@ struct StartIndex: Sendable {
             }
         }
         var keysByBranch: [[Int]] = []
+        var capturesByBranch: [Int] = []
         for branch in branches {
-            guard let keys = Self.beginnings(of: branch.source, options: options) else { return nil }
+            guard let (keys, captures) = Self.beginnings(of: branch.source, options: options) else { return nil }
             keysByBranch.append(keys)
+            capturesByBranch.append(captures)
+        }
+        // A group keeps the shard's capture numbers: a branch left out that has capturing groups
+        // stands in the group as a branch that never matches, with as many empty captures.
+        func group(of members: [Int]) -> [String] {
+            let kept = Set(members)
+            return branches.indices.compactMap { branch in
+                if kept.contains(branch) { return branches[branch].piece }
+                return capturesByBranch[branch] > 0 ? "(?:(?!)" + String(repeating: "()", count: capturesByBranch[branch]) + ")" : nil
+            }
         }
         // Each two-ASCII-byte beginning gets a pattern of exactly the branches that can begin
         // with it, in shard order; beginnings with the same branches share it. Other beginnings
@@ -61,7 +69,7 @@ struct StartIndex: Sendable {
         for key in branchesByKey.indices where !branchesByKey[key].isEmpty {
             let group = groupOfBranches[branchesByKey[key]] ?? {
                 groupOfBranches[branchesByKey[key]] = members.count
-                members.append(branchesByKey[key].map { branches[$0].piece })
+                members.append(group(of: branchesByKey[key]))
                 return members.count - 1
             }()
             groupByKey[key] = UInt16(truncatingIfNeeded: group + 1)
@@ -132,12 +140,12 @@ struct StartIndex: Sendable {
     }
 
     /// Every `WordStarts` key a match of `source` can begin with, or nil when it cannot be probed.
-    private static func beginnings(of source: String, options: Pattern.Options) -> [Int]? {
+    private static func beginnings(of source: String, options: Pattern.Options) -> (keys: [Int], captures: Int)? {
         guard let probe = try? Pattern(source, options: options.union(.anchored), jit: false) else { return nil }
         let matcher = Matcher(matchLimit: 100_000, maxCaptures: probe.captureCount, jit: false)
         // A probe stopped by the match limit allows the bytes: the index may only over-include.
         func fit(_ prefix: [UInt8]) -> Matcher.PrefixFit { (try? matcher.fit(of: prefix, to: probe)) ?? .prefix }
-        if fit([]) == .match { return nil }
+        if probe.minimumLength == 0 { return nil }
         var keys: [Int] = [WordStarts.wideKey]
         for first in UInt8(0)..<0x80 {
             let alone = fit([first])
@@ -147,7 +155,7 @@ struct StartIndex: Sendable {
                 keys.append(WordStarts.key(first: first, second: UInt8(second)))
             }
         }
-        return keys
+        return (keys, probe.captureCount)
     }
 }
 
@@ -159,53 +167,108 @@ enum TopLevelBranches {
     static func split(_ source: String) -> [String]? {
         let bytes = Array(source.utf8)
         var branches: [String] = []
-        var depth = 0, start = 0, index = 0
-        var inClass = false
-        func text(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\\") {
-                // \Q...\E quotes everything up to \E.
-                if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "Q") {
-                    index += 2
-                    while index + 1 < bytes.count, !(bytes[index] == UInt8(ascii: "\\") && bytes[index + 1] == UInt8(ascii: "E")) { index += 1 }
-                }
-                index += 2
-                continue
-            }
-            if inClass {
-                if byte == UInt8(ascii: "]") { inClass = false }
-                index += 1
-                continue
-            }
+        var depth = 0, start = 0
+        var declined = false
+        let complete = PatternSyntax.walk(bytes) { index, token in
+            guard case let .plain(byte) = token else { return true }
             switch byte {
-            case UInt8(ascii: "["):
-                inClass = true
-                // A `]` right after `[` or `[^` is a literal member.
-                if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "^") { index += 1 }
-                if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "]") { index += 1 }
             case UInt8(ascii: "#"):
-                return nil
+                declined = true
             case UInt8(ascii: "("):
-                if depth == 0, isOptionSetting(bytes, at: index) { return nil }
+                if depth == 0, PatternSyntax.isOptionSetting(bytes, at: index) { declined = true }
                 depth += 1
             case UInt8(ascii: ")"):
                 depth -= 1
             case UInt8(ascii: "|") where depth == 0:
-                branches.append(text(start..<index))
+                branches.append(String(decoding: bytes[start..<index], as: UTF8.self))
                 start = index + 1
             default:
                 break
             }
+            return !declined
+        }
+        guard complete, depth == 0 else { return nil }
+        branches.append(String(decoding: bytes[start...], as: UTF8.self))
+        return branches
+    }
+}
+
+/// Just enough of PCRE2's pattern syntax to find groups, bars and assertions: escapes, `\Q…\E`
+/// and bracket classes (with POSIX classes inside) are passed over whole.
+enum PatternSyntax {
+    enum Token {
+        /// A byte outside escapes and classes.
+        case plain(UInt8)
+        /// A backslash escape, by the byte after the backslash.
+        case escape(UInt8)
+        /// A whole bracket class, `[` to `]`.
+        case bracketClass(Range<Int>)
+    }
+
+    /// Calls `visit` with each token and its offset; false when `visit` stops the walk or the
+    /// source ends inside an escape or a class.
+    static func walk(_ bytes: [UInt8], _ visit: (Int, Token) -> Bool) -> Bool {
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\\") {
+                guard index + 1 < bytes.count else { return false }
+                if bytes[index + 1] == UInt8(ascii: "Q") {
+                    // Everything up to \E is literal.
+                    index += 2
+                    while index < bytes.count, !(bytes[index] == UInt8(ascii: "\\") && index + 1 < bytes.count && bytes[index + 1] == UInt8(ascii: "E")) {
+                        guard visit(index, .plain(UInt8(ascii: "x"))) else { return false }
+                        index += 1
+                    }
+                    index += 2
+                    continue
+                }
+                guard visit(index, .escape(bytes[index + 1])) else { return false }
+                index += 2
+                continue
+            }
+            if byte == UInt8(ascii: "[") {
+                let start = index
+                index += 1
+                // A `]` right after `[` or `[^` is a member, not the end.
+                if index < bytes.count, bytes[index] == UInt8(ascii: "^") { index += 1 }
+                if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1 }
+                while index < bytes.count, bytes[index] != UInt8(ascii: "]") {
+                    if bytes[index] == UInt8(ascii: "\\") {
+                        index += 2
+                    } else if bytes[index] == UInt8(ascii: "["), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: ":"),
+                              let close = closingPOSIX(bytes, from: index + 2) {
+                        index = close
+                    } else {
+                        index += 1
+                    }
+                }
+                guard index < bytes.count else { return false }
+                index += 1
+                guard visit(start, .bracketClass(start..<index)) else { return false }
+                continue
+            }
+            guard visit(index, .plain(byte)) else { return false }
             index += 1
         }
-        guard depth == 0, !inClass else { return nil }
-        branches.append(text(start..<bytes.count))
-        return branches
+        return true
+    }
+
+    /// The offset just past the `:]` closing a POSIX class name that starts at `from`.
+    private static func closingPOSIX(_ bytes: [UInt8], from: Int) -> Int? {
+        var index = from
+        while index + 1 < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: ":") && bytes[index + 1] == UInt8(ascii: "]") { return index + 2 }
+            guard byte == UInt8(ascii: "^") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">") || (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z")
+            else { return nil }
+            index += 1
+        }
+        return nil
     }
 
     /// `(?i)`, `(?-i)`, `(?x-s)`: option letters closed by `)` with no group body.
-    private static func isOptionSetting(_ bytes: [UInt8], at open: Int) -> Bool {
+    static func isOptionSetting(_ bytes: [UInt8], at open: Int) -> Bool {
         guard open + 2 < bytes.count, bytes[open + 1] == UInt8(ascii: "?") else { return false }
         var index = open + 2
         while index < bytes.count {
@@ -216,6 +279,54 @@ enum TopLevelBranches {
             index += 1
         }
         return false
+    }
+
+    /// Whether probing a pattern from the start of a short subject tells every way a match can
+    /// begin. A probe has nothing before its first byte, so it is trusted only where that cannot
+    /// turn a real match away: no word boundary (`\b`, `\B`, `[[:<:]]`), no `\K` or `\G`, no verb
+    /// or alternative assertion syntax (`(*…`), no positive or non-atomic look-behind; and a
+    /// negative look-behind only with a plain body — no group, bar or anchor, so it needs at least
+    /// one character and simply succeeds in a probe — and not inside another assertion.
+    static func isProbeSafe(_ source: String) -> Bool {
+        let bytes = Array(source.utf8)
+        enum Group { case lookahead, negativeLookbehind, other }
+        var groups: [Group] = []
+        var safe = true
+        let complete = walk(bytes) { index, token in
+            let inLookbehind = groups.last == .negativeLookbehind
+            switch token {
+            case let .escape(letter):
+                if "bBKGAzZ".utf8.contains(letter) && (inLookbehind || "bBKG".utf8.contains(letter)) { safe = false }
+            case let .bracketClass(range):
+                let text = bytes[range]
+                if text.starts(with: Array("[[:<:]".utf8)) || text.starts(with: Array("[[:>:]".utf8)) { safe = false }
+            case let .plain(byte):
+                switch byte {
+                case UInt8(ascii: "("):
+                    if inLookbehind { safe = false }
+                    let rest = bytes[(index + 1)...]
+                    if rest.starts(with: Array("*".utf8)) || rest.starts(with: Array("?<=".utf8)) || rest.starts(with: Array("?<*".utf8)) {
+                        safe = false
+                    } else if rest.starts(with: Array("?<!".utf8)) {
+                        if groups.contains(where: { $0 != .other }) { safe = false }
+                        if bytes.dropFirst(index + 4).first == UInt8(ascii: ")") { safe = false }
+                        groups.append(.negativeLookbehind)
+                    } else if rest.starts(with: Array("?=".utf8)) || rest.starts(with: Array("?!".utf8)) {
+                        groups.append(.lookahead)
+                    } else {
+                        groups.append(.other)
+                    }
+                case UInt8(ascii: ")"):
+                    if !groups.isEmpty { groups.removeLast() }
+                case UInt8(ascii: "|"), UInt8(ascii: "^"), UInt8(ascii: "$"):
+                    if inLookbehind { safe = false }
+                default:
+                    break
+                }
+            }
+            return safe
+        }
+        return complete && safe
     }
 }
 

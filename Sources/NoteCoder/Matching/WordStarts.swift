@@ -8,6 +8,13 @@ struct WordStarts {
     static func key(first: UInt8, second: UInt8) -> Int { Int(first) << 8 | Int(second) }
     static func key(lastByte: UInt8) -> Int { 0x8000 | Int(lastByte) }
     static let wideKey = 0xFFFF
+    /// The key of the bytes at `position`, which must start a character.
+    @inline(__always) static func key(at position: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        let byte = bytes[position]
+        if byte >= 0x80 { return wideKey }
+        return position + 1 < bytes.count ? key(first: byte, second: bytes[position + 1]) : key(lastByte: byte)
+    }
+
     /// Whether a key is two ASCII bytes.
     static func isASCIIPair(_ key: Int) -> Bool { key < 0x8000 && key & 0x80 == 0 }
 
@@ -19,23 +26,38 @@ struct WordStarts {
     init(_ bytes: UnsafeBufferPointer<UInt8>, wanted: KeySet) {
         positions.reserveCapacity(bytes.count / 8)
         keys.reserveCapacity(bytes.count / 8)
+        guard !bytes.isEmpty else { return }
         var previousIsWord = false
-        for index in 0..<bytes.count {
+        let last = bytes.count - 1
+        for index in 0..<last {
             let byte = bytes[index]
-            let isWord = (byte &- 0x30) < 10 || ((byte | 0x20) &- 0x61) < 26
-            defer { previousIsWord = isWord }
-            if previousIsWord || byte & 0xC0 == 0x80 { continue }
-            let key: Int
-            if byte >= 0x80 {
-                key = Self.wideKey
-            } else if index + 1 < bytes.count {
-                key = Self.key(first: byte, second: bytes[index + 1])
-            } else {
-                key = Self.key(lastByte: byte)
+            let kind = Self.kinds[Int(byte)]
+            defer { previousIsWord = kind == .word }
+            if previousIsWord || kind == .continuation { continue }
+            let key = Self.key(at: index, in: bytes)
+            if wanted.contains(key) {
+                positions.append(index)
+                keys.append(UInt16(key))
             }
-            guard wanted.contains(key) else { continue }
-            positions.append(index)
-            keys.append(UInt16(key))
+        }
+        let byte = bytes[last]
+        if !previousIsWord && Self.kinds[Int(byte)] != .continuation {
+            let key = Self.key(at: last, in: bytes)
+            if wanted.contains(key) {
+                positions.append(last)
+                keys.append(UInt16(key))
+            }
+        }
+    }
+
+    private enum Kind: UInt8 { case other, word, continuation }
+
+    /// ASCII letters and digits are word bytes; 0x80...0xBF continue a multi-byte character.
+    private static let kinds: [Kind] = (0...255).map { byte in
+        switch byte {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: .word
+        case 0x80...0xBF: .continuation
+        default: .other
         }
     }
 }
@@ -52,7 +74,7 @@ struct KeySet: Sendable {
 
     mutating func insert(_ key: Int) { bits[key >> 6] |= 1 << UInt64(key & 63) }
 
-    func contains(_ key: Int) -> Bool { bits[key >> 6] & (1 << UInt64(key & 63)) != 0 }
+    @inline(__always) func contains(_ key: Int) -> Bool { bits[key >> 6] & (1 << UInt64(key & 63)) != 0 }
 
     func union(_ other: KeySet) -> KeySet {
         var result = self

@@ -3,9 +3,17 @@ public import Foundation
 extension Report {
     /// JSON with sorted keys, so the same note and lexicons give the same bytes on every run.
     public func jsonData(pretty: Bool = true) throws -> Data {
+        try (pretty ? Self.prettyEncoder : Self.compactEncoder).encode(self)
+    }
+
+    // Made once: a batch encodes a report per note, and JSONEncoder is safe to share once set up.
+    private static let prettyEncoder = encoder([.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
+    private static let compactEncoder = encoder([.sortedKeys, .withoutEscapingSlashes])
+
+    private static func encoder(_ formatting: JSONEncoder.OutputFormatting) -> JSONEncoder {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(self)
+        encoder.outputFormatting = formatting
+        return encoder
     }
 
     /// The report for people: diagnoses, procedures, queries, then what was set aside and why.

@@ -8,9 +8,31 @@ enum SectionReader {
     /// A header ends with a colon, a spaced dash, or the end of its line.
     static let headerSuffix = "[ \\t]*(?::|-(?=[ \\t])|(?=\\r?$))"
 
+    /// Where `headerPrefix` lets a header begin: a line start, white space after a sentence end,
+    /// or a position after two spaces or tabs. Trying the header patterns only there, anchored,
+    /// finds what a search at every position finds, at a fraction of the cost.
+    static func headerStarts(in bytes: UnsafeBufferPointer<UInt8>) -> [Int] {
+        func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+        guard !bytes.isEmpty else { return [] }
+        var starts = [0]
+        for index in 1..<bytes.count {
+            switch bytes[index - 1] {
+            case 0x0A, 0x0D:
+                starts.append(index)
+            case UInt8(ascii: "."), UInt8(ascii: "!"), UInt8(ascii: "?"):
+                if isBlank(bytes[index]) { starts.append(index) }
+            case 0x20, 0x09:
+                if index > 1 && isBlank(bytes[index - 2]) { starts.append(index) }
+            default:
+                continue
+            }
+        }
+        return starts
+    }
+
     static func sections(in bytes: UnsafeBufferPointer<UInt8>, lexicon: Lexicon, matcher: Matcher) throws(PCRE2Error) -> [Section] {
         var headers: [(definition: Int, range: Range<Int>)] = []
-        for hit in try lexicon.sectionPatterns.hits(in: bytes, using: matcher) {
+        for hit in try lexicon.sectionPatterns.hits(in: bytes, using: matcher, at: headerStarts(in: bytes)) {
             if let last = headers.last, hit.range.lowerBound < last.range.upperBound {
                 // Overlap: keep the longer header ("past medical history" over "history").
                 if hit.range.count > last.range.count && hit.range.lowerBound == last.range.lowerBound {
