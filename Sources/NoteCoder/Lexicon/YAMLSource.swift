@@ -16,7 +16,7 @@ struct YAMLSource<Content: Decodable> {
             throw LexiconError(problems: [LexiconProblem(file: displayName, line: nil, entry: nil, message: "cannot read the file: \(error.localizedDescription)")])
         }
         do {
-            guard let node = try Yams.compose(yaml: text) else {
+            guard let node = try Yams.compose(yaml: text, .basic) else {
                 throw LexiconError(problems: [LexiconProblem(file: displayName, line: nil, entry: nil, message: "the file is empty")])
             }
             root = node
