@@ -246,6 +246,11 @@ struct NoteInputTests {
         (Array("é ".utf8) + [0xED, 0xA0, 0x80], 3),
         (Array("ok".utf8) + [0xC0, 0xAF], 2),
         (Array("knee ".utf8) + [0xF4, 0x90, 0x80, 0x80], 5),
+        // ASCII is read eight bytes at a time: bad bytes right after, inside and past such runs.
+        (Array("abcdefgh".utf8) + [0xFF], 8),
+        (Array("abcdefghijklmnop".utf8) + Array("é".utf8) + Array("12345678".utf8) + [0x80], 26),
+        (Array("1234567".utf8) + [0xC3], 7),
+        (Array("right knee pain, ".utf8) + [0xFE] + Array("and more text after it".utf8), 17),
     ] as [([UInt8], Int)])
     func invalidUTF8Offsets(bytes: [UInt8], offset: Int) throws {
         let engine = try SharedLexicon.engine()

@@ -24,6 +24,8 @@ public struct ClaimEditChecker: Sendable {
     /// `excluded` with reason `edit`), adds XS where a pair is allowed for separate sites, marks
     /// flagged procedure lines, and returns every edit that applied, in the order found.
     public func apply(procedures: inout [ProcedureSuggestion], diagnoses: [DiagnosisSuggestion], excluded: inout [ExcludedFinding]) -> [EditFinding] {
+        // Most notes of a batch suggest nothing: no table need be looked at.
+        if procedures.isEmpty && diagnoses.isEmpty { return [] }
         var findings: [EditFinding] = []
         var withdrawn: Set<Int> = []
         var flagged: Set<Int> = []

@@ -50,17 +50,19 @@ struct JointScan: Sendable {
         for (number, set) in sets.enumerated() where !set.beginsAtWordStarts || set.startIndexes.isEmpty {
             hits[number] = try set.hits(in: subject, using: matcher)
         }
+        // Unsafe views: this loop runs at every word start of every note.
         try offsets.withUnsafeBufferPointer { offsets throws(PCRE2Error) in
-            try starts.keys.withUnsafeBufferPointer { keys throws(PCRE2Error) in
-                for (number, key) in keys.enumerated() {
-                    let first = Int(offsets[Int(key)]), end = Int(offsets[Int(key) + 1])
-                    guard first < end else { continue }
-                    let position = starts.positions[number]
-                    let third = position + 2 < subject.count ? subject[position + 2] : 0x80
-                    for slot in first..<end where thirds[slot].allows(third) {
-                        if let match = try matcher.firstMatch(patterns[slot], in: subject, from: position),
-                           let hit = PatternSet.Hit(match) {
-                            hits[owners[slot]].append(hit)
+            try thirds.withUnsafeBufferPointer { thirds throws(PCRE2Error) in
+                try patterns.withUnsafeBufferPointer { patterns throws(PCRE2Error) in
+                    for (position, key) in zip(starts.positions, starts.keys) {
+                        let first = Int(offsets[Int(key)]), end = Int(offsets[Int(key) + 1])
+                        guard first < end else { continue }
+                        let third = position + 2 < subject.count ? subject[position + 2] : 0x80
+                        for slot in first..<end where thirds[slot].allows(third) {
+                            if let match = try matcher.firstMatch(patterns[slot], in: subject, from: position),
+                               let hit = PatternSet.Hit(match) {
+                                hits[owners[slot]].append(hit)
+                            }
                         }
                     }
                 }

@@ -28,24 +28,18 @@ struct WordStarts {
         keys.reserveCapacity(bytes.count / 8)
         guard !bytes.isEmpty else { return }
         var previousIsWord = false
-        let last = bytes.count - 1
-        for index in 0..<last {
-            let byte = bytes[index]
-            let kind = Self.kinds[Int(byte)]
-            defer { previousIsWord = kind == .word }
-            if previousIsWord || kind == .continuation { continue }
-            let key = Self.key(at: index, in: bytes)
-            if wanted.contains(key) {
-                positions.append(index)
-                keys.append(UInt16(key))
-            }
-        }
-        let byte = bytes[last]
-        if !previousIsWord && Self.kinds[Int(byte)] != .continuation {
-            let key = Self.key(at: last, in: bytes)
-            if wanted.contains(key) {
-                positions.append(last)
-                keys.append(UInt16(key))
+        Self.kinds.withUnsafeBufferPointer { kinds in
+            for index in 0..<bytes.count {
+                let byte = bytes[index]
+                let kind = kinds[Int(byte)]
+                let begins = !previousIsWord && kind != .continuation
+                previousIsWord = kind == .word
+                guard begins else { continue }
+                let key = Self.key(at: index, in: bytes)
+                if wanted.contains(key) {
+                    positions.append(index)
+                    keys.append(UInt16(key))
+                }
             }
         }
     }

@@ -38,9 +38,18 @@ enum UTF8Validation {
     /// Run once per note: matching then skips PCRE2's own per-call check, which would otherwise
     /// rescan the rest of the note on every call.
     static func firstInvalidByte(in bytes: [UInt8]) -> Int? {
+        bytes.withUnsafeBufferPointer(firstInvalidByte(in:))
+    }
+
+    static func firstInvalidByte(in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         var i = 0
         let n = bytes.count
         while i < n {
+            // Most of a note is ASCII: eight bytes at a time while no high bit is set.
+            if let base = UnsafeRawPointer(bytes.baseAddress) {
+                while i + 8 <= n, base.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
+                guard i < n else { break }
+            }
             let b = bytes[i]
             if b < 0x80 { i += 1; continue }
             let length: Int
