@@ -30,6 +30,10 @@ struct LexiconCommand: ParsableCommand {
                 + "\(lexicon.attributes.count) attributes, \(lexicon.queries.count) query kinds, \(exampleCount) examples; "
                 + "ICD-10-CM editions: \(lexicon.icd10cm.editions.map(\.name).joined(separator: ", ")); "
                 + "\(lexicon.procedures.allCodes.count) procedure codes"
+            for set in lexicon.setsScannedEverywhere {
+                Console.error("lexicon check: note: \(set) are searched at every position, not only where a pattern can begin: "
+                    + "one of their patterns uses \\b, \\K, a verb or a look-behind that cannot be probed; batch runs are slower")
+            }
             if failures.isEmpty {
                 Console.write("lexicon check: OK — \(summary)\n")
             } else {

@@ -183,6 +183,31 @@ struct CLITests {
         let result = try NoteCoderCLI.run(["lexicon", "check"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.hasPrefix("lexicon check: OK"))
+        #expect(!result.stderr.contains("every position"), "\(result.stderr)")
+    }
+
+    /// A `\b` cannot be probed, so its set is searched at every position: still correct, but a
+    /// lexicon author should learn why batch runs slowed down.
+    @Test("lexicon check names a set that must be searched at every position")
+    func unprobedPattern() throws {
+        let copy = try LexiconCopy()
+        try copy.write("conditions/zz-test.yaml", """
+            concepts:
+              - id: bounded-pattern
+                kind: condition
+                label: bounded
+                patterns: ['\\bknee\\s+ache']
+                examples:
+                  match: ['left knee ache']
+                  noMatch: ['kneeache']
+                coding:
+                  - codes: [M25.561]
+            """)
+        let check = try NoteCoderCLI.run(["lexicon", "check", copy.root.path])
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(check.stdout.hasPrefix("lexicon check: OK"))
+        #expect(check.stderr.contains("conditions are searched at every position"), "\(check.stderr)")
+        #expect(!check.stderr.contains("procedures are searched"))
     }
 
     @Test("bad usage exits 64")

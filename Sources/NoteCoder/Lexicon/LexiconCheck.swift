@@ -82,6 +82,16 @@ extension Lexicon {
 }
 
 extension Lexicon {
+    /// The sets that lost their start index, because a pattern in them cannot be probed (see
+    /// `PatternSyntax.isProbeSafe`): they are searched at every position, several times slower.
+    public var setsScannedEverywhere: [String] {
+        var sets: [(String, PatternSet)] = cuePatterns.enumerated().map { ("cues (\($0.offset == 0 ? "whole words" : "punctuation"))", $0.element) }
+        sets += conceptPatterns.enumerated().map { ($0.offset == 0 ? "conditions" : "procedures", $0.element) }
+        sets += attributePatterns.enumerated().map { ("attribute \(attributes[$0.offset].id)", $0.element) }
+        if let labelled = datePatterns.labelled { sets.append(("date labels", labelled)) }
+        return sets.filter { !$0.1.shards.isEmpty && $0.1.startIndexes.isEmpty }.map(\.0)
+    }
+
     /// Seconds each compiled pattern set takes to scan `text`, slowest first: where a lexicon
     /// author should look when batch runs slow down (`notecoder lexicon profile`).
     public func profile(_ text: [UInt8], clock: () -> Double) throws(PCRE2Error) -> [(name: String, seconds: Double, hits: Int)] {
