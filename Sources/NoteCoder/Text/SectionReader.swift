@@ -8,8 +8,9 @@ enum SectionReader {
     /// A header ends with a colon, a spaced dash, or the end of its line.
     static let headerSuffix = "[ \\t]*(?::|-(?=[ \\t])|(?=\\r?$))"
 
-    /// Where `headerPrefix` lets a header begin: a line start, white space after a sentence end,
-    /// or a position after two spaces or tabs. Trying the header patterns only there, anchored,
+    /// Where `headerPrefix` lets a header begin: a line start (after any byte sequence some PCRE2
+    /// build takes as a newline), white space after a sentence end, or a position after two
+    /// spaces or tabs. Trying the header patterns only there, anchored,
     /// finds what a search at every position finds, at a fraction of the cost.
     static func headerStarts(in bytes: UnsafeBufferPointer<UInt8>) -> [Int] {
         func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
@@ -17,8 +18,13 @@ enum SectionReader {
         var starts = [0]
         for index in 1..<bytes.count {
             switch bytes[index - 1] {
-            case 0x0A, 0x0D:
+            case 0x0A, 0x0B, 0x0C, 0x0D:
                 starts.append(index)
+            case 0x85, 0xA8, 0xA9:
+                // NEL, LS and PS end lines where PCRE2 is built to take any Unicode newline.
+                let nel = bytes[index - 1] == 0x85 && index > 1 && bytes[index - 2] == 0xC2
+                let separator = bytes[index - 1] != 0x85 && index > 2 && bytes[index - 3] == 0xE2 && bytes[index - 2] == 0x80
+                if nel || separator { starts.append(index) }
             case UInt8(ascii: "."), UInt8(ascii: "!"), UInt8(ascii: "?"):
                 if isBlank(bytes[index]) { starts.append(index) }
             case 0x20, 0x09:
