@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # Batch benchmark: `notecoder batch` (release build) over the mtsamples set (2,310 real notes,
-# 7.5 MB) and over ten concatenated copies of it (ids made unique), with --jobs 1 and --jobs 2
+# 7.7 MB) and over ten concatenated copies of it (ids made unique), with --jobs 1 and --jobs 2
 # (or the jobs listed in BENCH_JOBS), printing notes/s, MB/s and peak memory for each run.
 #
 #   scripts/bench.sh                 what `make bench` runs
 #   SHARED=/path/to/shared scripts/bench.sh
-#   BENCH_JOBS="1 2 4" BENCH_COPIES=10 scripts/bench.sh
+#   BENCH_JOBS="1 2 4" BENCH_COPIES=10 BENCH_RUNS=5 scripts/bench.sh
 #
 # Figures: "run MB/s" is input bytes over the batch's own time (reading, coding and writing
 # every note; the summary's figure); "wall" also counts process start and lexicon loading.
 # "CPU s" is user + system time, and "MB/CPU-s" the input over it: the per-core rate, which
 # other work on a shared machine does not lower as it lowers wall-clock rates.
 # Peak memory is the maximum resident set size (/usr/bin/time -v, else polled from /proc).
+# Each configuration runs BENCH_RUNS times (default 5) and the median run is shown.
 # Targets (issue 4): >= 20 MB/s per core, >= 1.7x from 1 to 2 jobs, < 300 MB peak on ten copies.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -21,6 +22,7 @@ DATA="$SHARED/data/mtsamples/mtsamples.jsonl"
 SCRATCH=${NOTECODER_SCRATCH:-.build}
 JOBS=${BENCH_JOBS:-"1 2"}
 COPIES=${BENCH_COPIES:-10}
+RUNS=${BENCH_RUNS:-5}
 export PATH="$PATH:/opt/swift/usr/bin"
 
 if [ ! -f "$DATA" ]; then
@@ -80,21 +82,31 @@ declare -A rate
 for input in "$DATA" "$big"; do
     size=$(stat -c %s "$input")
     for jobs in $JOBS; do
-        start=$(date +%s.%N)
-        status=0
-        run_measured "$work/rss" "$BIN" batch "$input" --out "$work/out.jsonl" --jobs "$jobs" --quiet \
-            --summary "$work/summary.json" || status=$?
-        end=$(date +%s.%N)
-        if [ "$status" -gt 1 ]; then echo "bench: notecoder batch failed (exit $status)"; exit "$status"; fi
-        python3 - "$work/summary.json" "$(basename "$input")" "$jobs" "$start" "$end" "$(cat "$work/rss")" "$size" "$(cat "$work/cpu")" > "$work/line" <<'PY'
-import json, sys
-s = json.load(open(sys.argv[1]))
-name, jobs, start, end, rss, size = sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]), int(sys.argv[6] or 0), int(sys.argv[7])
-cpu = float(sys.argv[8]) if sys.argv[8].strip() else None
-notes = s["coded"] + s["failed"]
-mbps = size / 1e6 / s["seconds"]
+        # Each configuration runs BENCH_RUNS times; the run of median batch time is shown (with
+        # the largest peak memory of all runs), as single runs on a shared machine vary.
+        : > "$work/runs"
+        for run in $(seq "$RUNS"); do
+            start=$(date +%s.%N)
+            status=0
+            run_measured "$work/rss" "$BIN" batch "$input" --out "$work/out.jsonl" --jobs "$jobs" --quiet \
+                --summary "$work/summary.json" || status=$?
+            end=$(date +%s.%N)
+            if [ "$status" -gt 1 ]; then echo "bench: notecoder batch failed (exit $status)"; exit "$status"; fi
+            python3 -c 'import json, sys; s = json.load(open(sys.argv[1])); print(s["seconds"], s["coded"] + s["failed"], *sys.argv[2:])' \
+                "$work/summary.json" "$start" "$end" "$(cat "$work/rss")" "$(cat "$work/cpu")" >> "$work/runs"
+        done
+        python3 - "$work/runs" "$(basename "$input")" "$jobs" "$size" > "$work/line" <<'PY'
+import sys
+runs = [line.split() for line in open(sys.argv[1]) if line.strip()]
+name, jobs, size = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+runs.sort(key=lambda r: float(r[0]))
+seconds, notes, start, end, _, *cpu = runs[(len(runs) - 1) // 2]
+seconds, notes, start, end = float(seconds), int(notes), float(start), float(end)
+rss = max(int(r[4] or 0) for r in runs)
+cpu = float(cpu[0]) if cpu else None
+mbps = size / 1e6 / seconds
 cpu_s = f"{cpu:>6.2f} {size / 1e6 / cpu:>8.2f}" if cpu else f"{'-':>6} {'-':>8}"
-print(f"{name:<22} {jobs:>4} {notes:>6} {s['seconds']:>7.2f} {notes / s['seconds']:>8.1f} {mbps:>8.2f} {end - start:>7.2f} {mbps / jobs:>8.2f} {cpu_s} {rss / 1024:>8.1f}")
+print(f"{name:<22} {jobs:>4} {notes:>6} {seconds:>7.2f} {notes / seconds:>8.1f} {mbps:>8.2f} {end - start:>7.2f} {mbps / jobs:>8.2f} {cpu_s} {rss / 1024:>8.1f}")
 print(f"RATE {mbps}")
 PY
         grep -v '^RATE' "$work/line"
