@@ -97,22 +97,15 @@ public struct PatternSet: Sendable {
     /// Every hit in `subject`, sorted by start then entry. Matches may overlap: a search restarts
     /// one character after each match start, so an entry is not hidden by a longer neighbour.
     ///
-    /// With `starts`, the note's word starts, a set built with `wordStarts` tries at each start
-    /// only the group of alternatives that could begin there: the same hits, as a match found by
-    /// a restarting search is the match tried at its own start.
-    func hits(in subject: UnsafeBufferPointer<UInt8>, using matcher: Matcher, starts: WordStarts? = nil) throws(PCRE2Error) -> [Hit] {
+    /// A set built `indexed` tries at each position only the group of alternatives that could
+    /// begin there: the same hits, as a match found by a restarting search is the match tried at
+    /// its own start. A set built with `wordStarts` is tried at word starts by a `JointScan`.
+    func hits(in subject: UnsafeBufferPointer<UInt8>, using matcher: Matcher) throws(PCRE2Error) -> [Hit] {
         var hits: [Hit] = []
         func add(_ match: Match) {
             if let hit = Hit(match) { hits.append(hit) }
         }
-        if beginsAtWordStarts, let starts, !startIndexes.isEmpty {
-            for index in startIndexes {
-                for (position, key) in zip(starts.positions, starts.keys) {
-                    guard let group = index.group(for: key) else { continue }
-                    if let match = try matcher.firstMatch(group, in: subject, from: position) { add(match) }
-                }
-            }
-        } else if !beginsAtWordStarts, !startIndexes.isEmpty {
+        if !beginsAtWordStarts, !startIndexes.isEmpty {
             for position in 0..<subject.count where subject[position] & 0xC0 != 0x80 {
                 let key = WordStarts.key(at: position, in: subject)
                 for index in startIndexes {

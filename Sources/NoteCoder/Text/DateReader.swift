@@ -18,20 +18,23 @@ struct DatePatterns: Sendable {
 
     /// One entry: a label, then a date. Scanned at word starts like the lexicon's phrases.
     let labelled: PatternSet?
+    private let scan: JointScan?
 
     init(labels: [String]) throws(PCRE2Error) {
-        guard !labels.isEmpty else { labelled = nil; return }
+        guard !labels.isEmpty else { labelled = nil; scan = nil; return }
         let alternatives = labels.map { "(?:\($0))" }.joined(separator: "|")
-        labelled = try PatternSet(alternatives: [(0, "(?:" + alternatives + ")[ \\t]*[:#\\-]?[ \\t]*(?:" + DatePatterns.dateShapes + ")")],
-                                  prefix: PatternWrapping.phrasePrefix, suffix: "", wordStarts: true)
+        let labelled = try PatternSet(alternatives: [(0, "(?:" + alternatives + ")[ \\t]*[:#\\-]?[ \\t]*(?:" + DatePatterns.dateShapes + ")")],
+                                      prefix: PatternWrapping.phrasePrefix, suffix: "", wordStarts: true)
+        self.labelled = labelled
+        scan = JointScan(sets: [labelled])
     }
 
     /// The labelled dates of a note, left to right, none overlapping the one before (as a
     /// search resuming after each match finds them).
     func matches(in bytes: UnsafeBufferPointer<UInt8>, matcher: Matcher, starts: WordStarts) throws(PCRE2Error) -> [PatternSet.Hit] {
-        guard let labelled else { return [] }
+        guard let scan else { return [] }
         var kept: [PatternSet.Hit] = []
-        for hit in try labelled.hits(in: bytes, using: matcher, starts: starts) where hit.range.lowerBound >= (kept.last?.range.upperBound ?? 0) {
+        for hit in try scan.hits(in: bytes, using: matcher, starts: starts)[0] where hit.range.lowerBound >= (kept.last?.range.upperBound ?? 0) {
             kept.append(hit)
         }
         return kept
