@@ -120,6 +120,14 @@ enum PatternSyntax {
         return false
     }
 
+    /// Whether, in a caseless pattern, an ASCII letter matches the same wherever its case is
+    /// changed — in the pattern or in the text. Not so where an option turns caselessness off or
+    /// on, or a property or POSIX class names a case; `\Q` is left out to stay on the safe side.
+    static func isCaseFoldable(_ source: String) -> Bool {
+        let caseSensitive = ["(?-", "(?i", "(?^", "(?x", "(?s", "(?m", "(?n", "(?J", "(?U", "\\p", "\\P", "[:", "\\N", "\\X", "\\C", "\\Q"]
+        return !caseSensitive.contains { source.contains($0) }
+    }
+
     /// Whether probing a pattern from the start of a short subject tells every way a match can
     /// begin. A probe has nothing before its first byte, so it is trusted only where that cannot
     /// turn a real match away:

@@ -84,7 +84,7 @@ struct StartIndex: Sendable {
         }
         self.groups = groups
         self.groupByKey = groupByKey
-        thirdBytes = Self.thirdBytes(groupByKey: groupByKey, members: branchesByKey, sources: branches.map(\.source), options: options)
+        thirdBytes = Self.thirdBytes(branchesByKey: branchesByKey, sources: branches.map(\.source), options: options)
     }
 
     /// Every key some group begins with.
@@ -103,18 +103,17 @@ struct StartIndex: Sendable {
     /// share its first two letters ("the" for "thoracic"): the third letter rules them out
     /// before PCRE2 is called. Worked out for letter pairs by probing the group's branches with
     /// each letter and the space; other third bytes are always tried.
-    private static func thirdBytes(groupByKey: [UInt16], members branchesByKey: [[Int]], sources: [String],
-                                   options: Pattern.Options) -> [Int: ThirdBytes] {
+    private static func thirdBytes(branchesByKey: [[Int]], sources: [String], options: Pattern.Options) -> [Int: ThirdBytes] {
         func isLetter(_ byte: Int) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
-        let caseSensitive = ["(?-", "(?i", "(?^", "(?x", "(?s", "(?m", "(?n", "(?J", "(?U", "\\p", "\\P", "[:", "\\N", "\\X", "\\C", "\\Q"]
-        let foldable = sources.map { source in !caseSensitive.contains { source.contains($0) } }
+        let foldable = sources.map(PatternSyntax.isCaseFoldable)
         var result: [Int: ThirdBytes] = [:]
         var known: [[Int]: ThirdBytes] = [:]
         var probes: [[Int]: Pattern] = [:]
         var matcher = Matcher(matchLimit: 100_000, maxCaptures: 8, jit: false)
+        var capacity = 8
         let lower = Array(UInt8(ascii: "a")...UInt8(ascii: "z"))
         let upper = Array(UInt8(ascii: "A")...UInt8(ascii: "Z"))
-        for key in groupByKey.indices where isLetter(key >> 8) && isLetter(key & 0xFF) {
+        for key in branchesByKey.indices where isLetter(key >> 8) && isLetter(key & 0xFF) {
             let branches = branchesByKey[key]
             guard !branches.isEmpty else { continue }
             // Where case cannot matter, one probe per letter serves both cases and every case
@@ -126,7 +125,10 @@ struct StartIndex: Sendable {
             guard let probe = probes[branches] ?? (try? Pattern("(?:" + branches.map { "(?:\(sources[$0]))" }.joined(separator: "|") + ")",
                                                                 options: options.union(.anchored), jit: false)) else { continue }
             probes[branches] = probe
-            if probe.captureCount > 8 { matcher = Matcher(matchLimit: 100_000, maxCaptures: probe.captureCount, jit: false) }
+            if probe.captureCount > capacity {
+                capacity = probe.captureCount
+                matcher = Matcher(matchLimit: 100_000, maxCaptures: capacity, jit: false)
+            }
             var allowed = ThirdBytes.any
             for third in lower + (folds ? [] : upper) + [UInt8(ascii: " ")]
             where ((try? matcher.fit(of: [first, second, third], to: probe)) ?? .prefix) == .none {
