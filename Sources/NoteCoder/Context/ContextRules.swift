@@ -12,7 +12,10 @@ enum ContextRules {
         let hits = cueIndices.map { scan.cues[$0] }
         let pseudo = hits.filter { lexicon.cues[$0.cue].category == .pseudo }.map(\.range)
         let terminators = hits.filter { lexicon.cues[$0.cue].category == .terminate }
-        var performed = false
+        // The nearest performed cue, in bytes from the mention: a plan or past cue farther away
+        // than the act gives way to it, a nearer one does not ("declined ... performed" elsewhere).
+        var performedDistance: Int?
+        var yielding: [(index: Int, distance: Int)] = []
 
         for hit in hits {
             let cue = lexicon.cues[hit.cue]
@@ -35,11 +38,15 @@ enum ContextRules {
                     }
             }
             guard reaches else { continue }
+            let distance = hit.range.upperBound <= range.lowerBound ? range.lowerBound - hit.range.upperBound : hit.range.lowerBound - range.upperBound
             if cue.category == .performed {
-                performed = true
+                performedDistance = min(performedDistance ?? distance, distance)
                 continue
             }
             guard let category = AssertionCategory(rawValue: cue.category.rawValue) else { continue }
+            if (category == .planned || category == .historical) && cue.yieldsToPerformed {
+                yielding.append((result.count, distance))
+            }
             result.append(Assertion(category: category, source: .cue(index: hit.cue, range: hit.range)))
         }
         let sectionIndex = document.sentences[sentence].section
@@ -48,9 +55,16 @@ enum ContextRules {
            !(implied == .planned && narratesPerformance(section: sectionIndex, document: document, scan: scan, lexicon: lexicon)) {
             result.append(Assertion(category: implied, source: .section(index: definition)))
         }
-        if performed {
-            // "… will consist of injections, which were performed today": the act outranks the plan.
-            result.removeAll { $0.category == .planned || $0.category == .historical }
+        if let performedDistance {
+            // "… will consist of injections, which were performed today": the act outranks the
+            // plan stated farther away and what the section implies; it never outranks a
+            // negation, another performer, or a cue that does not yield (declined, a past date).
+            let dropped = Set(yielding.filter { $0.distance > performedDistance }.map(\.index))
+            result = result.enumerated().compactMap { offset, assertion in
+                if dropped.contains(offset) { return nil }
+                if case .section = assertion.source, assertion.category == .planned || assertion.category == .historical { return nil }
+                return assertion
+            }
         }
         return result
     }

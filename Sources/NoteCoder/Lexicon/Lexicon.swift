@@ -19,6 +19,9 @@ public struct Lexicon: Sendable {
     public var claimEdits: ClaimEditTables = .empty
 
     let sectionPatterns: PatternSet
+    /// Catch-all headings (`namedByHeader`), tried apart from the named headers: a named header
+    /// at the same place always wins, whatever the lengths of the two patterns.
+    let headingPatterns: PatternSet
     /// Whole-word cues and punctuation cues ("?", ";") in separate sets, so the word-boundary
     /// look-behind stands once in front of each alternation: PCRE2 can then skip ahead to
     /// candidate first letters instead of trying every alternative at every byte.
@@ -38,7 +41,7 @@ public struct Lexicon: Sendable {
 
     /// The largest capture count of any compiled pattern, to size each thread's `Matcher`.
     public var maxCaptures: Int {
-        ([sectionPatterns] + cuePatterns + conceptPatterns + attributePatterns).map(\.maxCaptures).max() ?? 0
+        ([sectionPatterns, headingPatterns] + cuePatterns + conceptPatterns + attributePatterns).map(\.maxCaptures).max() ?? 0
     }
 
     /// A matcher suited to this lexicon; create one per thread.
@@ -67,6 +70,8 @@ public struct SectionDefinition: Sendable {
     public var implies: AssertionCategory?
     public var impliesFor: Set<ConceptKind>
     public var tags: Set<String>
+    /// A catch-all heading: the report shows the note's own words rather than `label`.
+    public var namedByHeader: Bool = false
     public var location: SourceLocation
 }
 
@@ -78,6 +83,7 @@ public struct CueDefinition: Sendable {
     public var stops: Set<AssertionCategory>
     public var wholeWord: Bool
     public var appliesTo: Set<ConceptKind>
+    public var yieldsToPerformed: Bool = true
     public var location: SourceLocation
 }
 

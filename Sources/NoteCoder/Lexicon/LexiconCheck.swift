@@ -42,7 +42,7 @@ extension Lexicon {
         return try bytes.withUnsafeBufferPointer { buffer throws(PCRE2Error) in
             switch set.group {
             case .section:
-                return try sectionPatterns.hits(in: buffer, using: matcher).contains { $0.entry == set.index }
+                return try SectionReader.headerHits(in: buffer, lexicon: self, matcher: matcher, starts: nil).contains { $0.entry == set.index }
             case .cue:
                 for patterns in cuePatterns where try patterns.hits(in: buffer, using: matcher).contains(where: { $0.entry == set.index }) {
                     return true

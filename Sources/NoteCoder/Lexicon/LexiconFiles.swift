@@ -32,6 +32,8 @@ struct SectionsFile: Codable {
         var impliesFor: [ConceptKind]?
         /// Free tags attribute linking and coding read, e.g. `procedure`, `diagnosis`, `plan`.
         var tags: [String]?
+        /// The report names the section by the note's own heading words, for a catch-all entry.
+        var namedByHeader: Bool?
         var examples: Examples?
     }
     var sections: [Entry]
@@ -54,6 +56,11 @@ struct ContextFile: Codable {
         /// Whether the pattern must stand as whole words (default true); false for punctuation
         /// cues such as "?" and ";".
         var wholeWord: Bool?
+        /// For `planned` and `historical` cues: whether a `performed` cue nearer the mention
+        /// overrides this one (default true: "will consist of injections, which were performed
+        /// today"). False for what no later act undoes: an offer declined, a past date, a
+        /// recommendation, another visit's procedure.
+        var yieldsToPerformed: Bool?
         var examples: Examples?
     }
     var cues: [Cue]

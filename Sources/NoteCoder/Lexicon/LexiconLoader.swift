@@ -79,7 +79,11 @@ struct LexiconLoader {
             let lexicon = Lexicon(
                 directory: root.path, sections: sections, cues: cues, attributes: attributes, concepts: concepts,
                 queries: queries, icd10cm: icd, procedures: catalogue, scope: scope, scopeFile: shown("scope.yaml"), claimEdits: claimEdits,
-                sectionPatterns: try PatternSet(alternatives: sectionAlternatives, prefix: SectionReader.headerPrefix, suffix: SectionReader.headerSuffix,
+                sectionPatterns: try PatternSet(alternatives: sectionAlternatives.filter { !sections[$0.entry].namedByHeader },
+                                                prefix: SectionReader.headerPrefix, suffix: SectionReader.headerSuffix,
+                                                options: [.caseless, .multiline], anchored: true),
+                headingPatterns: try PatternSet(alternatives: sectionAlternatives.filter { sections[$0.entry].namedByHeader },
+                                                prefix: SectionReader.headerPrefix, suffix: SectionReader.headerSuffix,
                                                 options: [.caseless, .multiline], anchored: true),
                 cuePatterns: cuePatterns,
                 attributePatterns: attributePatterns,
@@ -156,7 +160,7 @@ struct LexiconLoader {
             if compiles(entry.header, file: source.path, line: source.line("sections", index: index, then: ["header"]), entry: entry.id) {
                 alternatives.append((definitions.count, entry.header))
             }
-            definitions.append(SectionDefinition(id: entry.id, label: entry.label ?? entry.id, implies: entry.implies, impliesFor: Set(entry.impliesFor ?? [.condition, .procedure]), tags: Set(entry.tags ?? []), location: location))
+            definitions.append(SectionDefinition(id: entry.id, label: entry.label ?? entry.id, implies: entry.implies, impliesFor: Set(entry.impliesFor ?? [.condition, .procedure]), tags: Set(entry.tags ?? []), namedByHeader: entry.namedByHeader ?? false, location: location))
             examples.append(ExampleSet(group: .section, index: definitions.count - 1, id: entry.id, location: location, examples: entry.examples))
         }
         return (definitions, alternatives)
@@ -174,7 +178,7 @@ struct LexiconLoader {
             definitions.append(CueDefinition(
                 id: cue.id, category: cue.category, direction: cue.direction ?? .forward, window: cue.window,
                 stops: Set(cue.stops ?? AssertionCategory.allCases), wholeWord: cue.wholeWord ?? true, appliesTo: Set(cue.appliesTo ?? [.condition, .procedure]),
-                location: location))
+                yieldsToPerformed: cue.yieldsToPerformed ?? true, location: location))
             examples.append(ExampleSet(group: .cue, index: definitions.count - 1, id: cue.id, location: location, examples: cue.examples))
         }
         return (definitions, alternatives)

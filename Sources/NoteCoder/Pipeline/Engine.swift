@@ -95,7 +95,13 @@ struct NoteRun {
 
     func sectionName(_ sentence: Int) -> String? {
         let section = document.sections[document.sentences[sentence].section]
-        return section.definition.map { lexicon.sections[$0].label }
+        guard let definition = section.definition else { return nil }
+        if lexicon.sections[definition].namedByHeader, let header = section.header {
+            var words = document.text(header)
+            while let last = words.last, last == ":" || last == " " || last == "\t" || last == "-" { words.removeLast() }
+            return words
+        }
+        return lexicon.sections[definition].label
     }
 
     func evidence(_ range: Range<Int>, sentence: Int) -> Evidence {

@@ -36,9 +36,29 @@ enum SectionReader {
         return starts
     }
 
+    /// Named headers, then catch-all headings where no named header overlaps, in text order.
+    static func headerHits(in bytes: UnsafeBufferPointer<UInt8>, lexicon: Lexicon, matcher: Matcher, starts: [Int]?) throws(PCRE2Error) -> [PatternSet.Hit] {
+        func hits(_ set: PatternSet) throws(PCRE2Error) -> [PatternSet.Hit] {
+            if let starts { return try set.hits(in: bytes, using: matcher, at: starts) }
+            return try set.hits(in: bytes, using: matcher)
+        }
+        let named = try hits(lexicon.sectionPatterns)
+        let headings = try hits(lexicon.headingPatterns)
+        guard !headings.isEmpty else { return named }
+        var merged = named
+        var next = 0
+        for heading in headings {
+            while next < named.count, named[next].range.upperBound <= heading.range.lowerBound { next += 1 }
+            if next < named.count, named[next].range.overlaps(heading.range) { continue }
+            merged.append(heading)
+        }
+        return merged.sorted { ($0.range.lowerBound, $0.entry) < ($1.range.lowerBound, $1.entry) }
+    }
+
     static func sections(in bytes: UnsafeBufferPointer<UInt8>, lexicon: Lexicon, matcher: Matcher) throws(PCRE2Error) -> [Section] {
         var headers: [(definition: Int, range: Range<Int>)] = []
-        for hit in try lexicon.sectionPatterns.hits(in: bytes, using: matcher, at: headerStarts(in: bytes)) {
+        let starts = headerStarts(in: bytes)
+        for hit in try headerHits(in: bytes, lexicon: lexicon, matcher: matcher, starts: starts) {
             if let last = headers.last, hit.range.lowerBound < last.range.upperBound {
                 // Overlap: keep the longer header ("past medical history" over "history").
                 if hit.range.count > last.range.count && hit.range.lowerBound == last.range.lowerBound {
