@@ -53,6 +53,10 @@ check: build
 
 evaluate: build
 	$(BIN) evaluate Corpus
+	@echo; echo '$(BIN) evaluate Corpus/real/dev'
+	$(BIN) evaluate Corpus/real/dev
+	@echo; echo '$(BIN) evaluate Corpus/real/validation   (never tuned to: see Corpus/real/README.md)'
+	$(BIN) evaluate Corpus/real/validation
 	@if [ -d "$(SHARED)/corpus/mtsamples-dev" ]; then \
 		echo; echo '$(BIN) evaluate $(SHARED)/corpus/mtsamples-dev'; \
 		$(BIN) evaluate "$(SHARED)/corpus/mtsamples-dev"; \
