@@ -35,6 +35,19 @@ extension NoteRun {
 
     /// Same site when both name a value of the same attribute and the values agree; a finding
     /// with no site is compatible with any.
+    /// Whether a sentence names the symptom, then a causal cue, then the diagnosis.
+    func saysDueTo(_ symptom: Finding, _ cause: Finding) -> Bool {
+        for s in symptom.mentions.map({ scan.mentions[$0] }) {
+            for c in cause.mentions.map({ scan.mentions[$0] }) where c.sentence == s.sentence && c.range.lowerBound >= s.range.upperBound {
+                if scan.cuesBySentence[s.sentence].contains(where: { index in
+                    let hit = scan.cues[index]
+                    return lexicon.cues[hit.cue].causal && hit.range.lowerBound >= s.range.upperBound && hit.range.upperBound <= c.range.lowerBound
+                }) { return true }
+            }
+        }
+        return false
+    }
+
     func sameSite(_ a: Finding, _ b: Finding) -> Bool {
         guard let siteA = a.site, let siteB = b.site else { return true }
         let attributeA = lexicon.concepts[a.concept].per, attributeB = lexicon.concepts[b.concept].per
@@ -56,10 +69,11 @@ extension NoteRun {
     mutating func suppress(_ findings: [Finding], _ outcomes: inout [RuleOutcome?]) {
         for (i, finding) in findings.enumerated() where outcomes[i] != nil {
             let concept = lexicon.concepts[finding.concept]
-            guard !concept.suppressedBy.isEmpty else { continue }
+            guard !concept.suppressedBy.isEmpty || !concept.explainedBy.isEmpty else { continue }
             let by = findings.indices.first { j in
-                j != i && outcomes[j] != nil && concept.suppressedBy.contains(lexicon.concepts[findings[j].concept].id)
-                    && sameSite(finding, findings[j])
+                guard j != i, outcomes[j] != nil, sameSite(finding, findings[j]) else { return false }
+                let other = lexicon.concepts[findings[j].concept].id
+                return concept.suppressedBy.contains(other) || (concept.explainedBy.contains(other) && saysDueTo(finding, findings[j]))
             }
             guard let by else { continue }
             outcomes[i] = nil

@@ -84,6 +84,7 @@ public struct CueDefinition: Sendable {
     public var wholeWord: Bool
     public var appliesTo: Set<ConceptKind>
     public var yieldsToPerformed: Bool = true
+    public var causal: Bool = false
     public var location: SourceLocation
 }
 
@@ -116,6 +117,7 @@ public struct ConceptDefinition: Sendable {
     public var supports: [String]
     public var indicationQuery: Bool
     public var suppressedBy: [String]
+    public var explainedBy: [String] = []
     public var location: SourceLocation
 }
 

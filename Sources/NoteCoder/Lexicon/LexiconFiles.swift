@@ -61,6 +61,9 @@ struct ContextFile: Codable {
         /// today"). False for what no later act undoes: an offer declined, a past date, a
         /// recommendation, another visit's procedure.
         var yieldsToPerformed: Bool?
+        /// For `terminate` cues: the words say what comes after causes what comes before
+        /// ("due to", "secondary to"), which `explainedBy` reads.
+        var causal: Bool?
         var examples: Examples?
     }
     var cues: [Cue]
@@ -143,6 +146,10 @@ struct ConceptFile: Codable {
         /// Conditions: concepts whose presence means this one is not coded (e.g. a definitive
         /// diagnosis that explains a symptom).
         var suppressedBy: [String]?
+        /// Conditions: concepts that keep this one from being coded only where the note says
+        /// this one is due to them ("low back pain due to lumbar spondylosis"); otherwise both
+        /// are coded, as ICD-10-CM has no Excludes1 note between them.
+        var explainedBy: [String]?
     }
     var concepts: [Concept]
 }

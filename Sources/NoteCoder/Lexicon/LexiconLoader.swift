@@ -178,7 +178,7 @@ struct LexiconLoader {
             definitions.append(CueDefinition(
                 id: cue.id, category: cue.category, direction: cue.direction ?? .forward, window: cue.window,
                 stops: Set(cue.stops ?? AssertionCategory.allCases), wholeWord: cue.wholeWord ?? true, appliesTo: Set(cue.appliesTo ?? [.condition, .procedure]),
-                yieldsToPerformed: cue.yieldsToPerformed ?? true, location: location))
+                yieldsToPerformed: cue.yieldsToPerformed ?? true, causal: cue.causal ?? false, location: location))
             examples.append(ExampleSet(group: .cue, index: definitions.count - 1, id: cue.id, location: location, examples: cue.examples))
         }
         return (definitions, alternatives)
@@ -278,13 +278,13 @@ struct LexiconLoader {
                     id: concept.id, kind: concept.kind, label: concept.label, attributes: concept.attributes ?? [],
                     reach: concept.reach ?? [:], rules: rules, alsoRules: alsoRules, per: concept.per, supports: concept.supports ?? [],
                     indicationQuery: concept.indicationQuery ?? true, suppressedBy: concept.suppressedBy ?? [],
-                    location: location))
+                    explainedBy: concept.explainedBy ?? [], location: location))
                 examples.append(ExampleSet(group: .concept, index: definitions.count - 1, id: concept.id, location: location, examples: concept.examples))
             }
         }
         let ids = Set(definitions.map(\.id))
         for concept in definitions {
-            for reference in concept.supports + concept.suppressedBy where !ids.contains(reference) {
+            for reference in concept.supports + concept.suppressedBy + concept.explainedBy where !ids.contains(reference) {
                 problems.append(LexiconProblem(file: concept.location.file, line: concept.location.line, entry: concept.id, message: "refers to unknown concept '\(reference)'"))
             }
         }
