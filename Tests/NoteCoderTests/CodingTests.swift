@@ -142,7 +142,7 @@ struct DiagnosisCodingTests {
 
     @Test("a joint's pain gives way to the osteoarthritis that explains it")
     func jointPainSuppressed() throws {
-        let report = try SharedLexicon.code("CHIEF COMPLAINT: Right knee pain.\nASSESSMENT: Right knee osteoarthritis.\n", date: day)
+        let report = try SharedLexicon.code("CHIEF COMPLAINT: Right knee pain.\nASSESSMENT: Right knee pain. Right knee osteoarthritis.\n", date: day)
         #expect(report.diagnosisCodes == ["M17.11"])
         #expect(report.excluded("joint-pain")?.reason == "suppressed")
     }

@@ -125,7 +125,7 @@ struct SectionReadingTests {
             Ultrasound guidance: [ ] yes [x] no
             Tolerated well.
             """)
-        #expect(reading.sections == ["procedure PROCEDURE:"])
+        #expect(reading.sections == ["procedure-title PROCEDURE:"])
         #expect(reading.sentences == [
             "Right knee intra-articular injection.", "Consent: [x] obtained", "Time-out: [x] done",
             "Ultrasound guidance: [ ] yes [x] no", "Tolerated well.",

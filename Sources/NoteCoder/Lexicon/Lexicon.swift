@@ -118,6 +118,7 @@ public struct ConceptDefinition: Sendable {
     public var indicationQuery: Bool
     public var suppressedBy: [String]
     public var explainedBy: [String] = []
+    public var symptom: Bool = false
     public var location: SourceLocation
 }
 

@@ -150,6 +150,9 @@ struct ConceptFile: Codable {
         /// this one is due to them ("low back pain due to lumbar spondylosis"); otherwise both
         /// are coded, as ICD-10-CM has no Excludes1 note between them.
         var explainedBy: [String]?
+        /// Conditions: a symptom (pain by site) rather than a diagnosis. Where a note states its
+        /// diagnoses under a heading, a symptom named only elsewhere is not coded.
+        var symptom: Bool?
     }
     var concepts: [Concept]
 }

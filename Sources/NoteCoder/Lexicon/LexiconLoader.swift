@@ -278,7 +278,7 @@ struct LexiconLoader {
                     id: concept.id, kind: concept.kind, label: concept.label, attributes: concept.attributes ?? [],
                     reach: concept.reach ?? [:], rules: rules, alsoRules: alsoRules, per: concept.per, supports: concept.supports ?? [],
                     indicationQuery: concept.indicationQuery ?? true, suppressedBy: concept.suppressedBy ?? [],
-                    explainedBy: concept.explainedBy ?? [], location: location))
+                    explainedBy: concept.explainedBy ?? [], symptom: concept.symptom ?? false, location: location))
                 examples.append(ExampleSet(group: .concept, index: definitions.count - 1, id: concept.id, location: location, examples: concept.examples))
             }
         }

@@ -197,8 +197,10 @@ struct NoteRun {
 
     /// Where a note states its diagnoses under a heading for them (Assessment, Impression,
     /// Pre/Postoperative diagnosis, Indication: the sections tagged `diagnosis`), a coder codes
-    /// the conditions stated there; one named only in the history, review of systems or exam
-    /// is context, not a diagnosis of this encounter. Conditions named there keep all their
+    /// the conditions stated there; a symptom (concepts marked `symptom`) named only in the
+    /// history, review of systems or exam is context, not a diagnosis of this encounter. A
+    /// definitive diagnosis named elsewhere is still coded: notes often address one in the plan
+    /// without restating it. Conditions named there keep all their
     /// mentions, so a side given in the history still counts.
     mutating func keepAssessed(_ affirmed: [Int]) -> [Int] {
         func inDiagnosisSection(_ mention: Int) -> Bool {
@@ -217,7 +219,7 @@ struct NoteRun {
         return affirmed.filter { index in
             let mention = scan.mentions[index]
             let concept = lexicon.concepts[mention.concept]
-            guard concept.kind == .condition, !assessed.contains(mention.concept) else { return true }
+            guard concept.kind == .condition, concept.symptom, !assessed.contains(mention.concept) else { return true }
             if reported.insert(mention.concept).inserted {
                 excluded.append(ExcludedFinding(concept: concept.id, label: concept.label, reason: "not-assessed",
                                                 cue: "not among the diagnoses the note states under its diagnosis headings",
