@@ -33,24 +33,6 @@ extension NoteRun {
         }
     }
 
-    /// Same site when both name a value of the same attribute and the values agree; a finding
-    /// with no site is compatible with any.
-    /// Whether the note gives any reason for its procedures, coded or not: a condition the
-    /// lexicons recognise, or words under a diagnosis or indication heading. An indication query
-    /// asks only where there is none: "herniated disc" or "dental abscess" is a reason even
-    /// where no code in the families follows from it.
-    func documentsReason(_ findings: [Finding]) -> Bool {
-        if findings.contains(where: { lexicon.concepts[$0.concept].kind == .condition }) { return true }
-        if excluded.contains(where: { item in
-            ["suppressed", "not-assessed", "no-code"].contains(item.reason) && lexicon.concept(item.concept)?.kind == .condition
-        }) { return true }
-        return document.sections.contains { section in
-            guard let definition = section.definition, lexicon.sections[definition].tags.contains("diagnosis") else { return false }
-            let body = (section.header?.upperBound ?? section.range.lowerBound)..<section.range.upperBound
-            return document.bytes[body].contains { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A }
-        }
-    }
-
     /// Whether a sentence names the symptom, then a causal cue, then the diagnosis.
     func saysDueTo(_ symptom: Finding, _ cause: Finding) -> Bool {
         for s in symptom.mentions.map({ scan.mentions[$0] }) {
@@ -64,6 +46,8 @@ extension NoteRun {
         return false
     }
 
+    /// Same site when both name a value of the same attribute and the values agree; a finding
+    /// with no site is compatible with any.
     func sameSite(_ a: Finding, _ b: Finding) -> Bool {
         guard let siteA = a.site, let siteB = b.site else { return true }
         let attributeA = lexicon.concepts[a.concept].per, attributeB = lexicon.concepts[b.concept].per
@@ -129,6 +113,7 @@ extension NoteRun {
     mutating func buildProcedures(_ findings: [Finding], _ outcomes: [RuleOutcome?]) -> [ProcedureSuggestion] {
         var lines: [ClaimLine] = []
         var rules: [Int: RuleOutcome] = [:]
+        let hasReason = documentsReason(findings)
         for (i, finding) in findings.enumerated() {
             guard let outcome = outcomes[i], lexicon.concepts[finding.concept].kind == .procedure else { continue }
             rules[i] = outcome
@@ -163,7 +148,7 @@ extension NoteRun {
             if pointers.isEmpty && !sideConflict.isEmpty {
                 pending.append("conflict")
                 queries.append(("conflict", about + " and the side of its diagnosis", findingEvidence(finding) + sideConflict))
-            } else if pointers.isEmpty && lexicon.concepts[finding.concept].indicationQuery && !documentsReason(findings) {
+            } else if pointers.isEmpty && lexicon.concepts[finding.concept].indicationQuery && !hasReason {
                 pending.append("indication")
                 queries.append(("indication", about, findingEvidence(finding)))
             }

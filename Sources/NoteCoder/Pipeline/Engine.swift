@@ -195,67 +195,6 @@ struct NoteRun {
             diagnoses: diagnoses, procedures: procedures, queries: rendered, excluded: excluded, warnings: warnings, edits: edits)
     }
 
-    /// Where a note states its diagnoses under a heading for them (Assessment, Impression,
-    /// Pre/Postoperative diagnosis, Indication: the sections tagged `diagnosis`), a coder codes
-    /// the conditions stated there; a symptom (concepts marked `symptom`) named only in the
-    /// history, review of systems or exam is context, not a diagnosis of this encounter. A
-    /// definitive diagnosis named elsewhere is still coded: notes often address one in the plan
-    /// without restating it. Conditions named there keep all their
-    /// mentions, so a side given in the history still counts.
-    mutating func keepAssessed(_ affirmed: [Int]) -> [Int] {
-        func inDiagnosisSection(_ mention: Int) -> Bool {
-            let section = document.sections[document.sentences[scan.mentions[mention].sentence].section]
-            return section.definition.map { lexicon.sections[$0].tags.contains("diagnosis") } ?? false
-        }
-        // A diagnosis heading with only words the lexicons do not know (or an uncertain
-        // diagnosis) still says what the encounter was for.
-        let hasDiagnosisSection = document.sections.contains { section in
-            section.definition.map { lexicon.sections[$0].tags.contains("diagnosis") } ?? false
-        }
-        guard hasDiagnosisSection else { return affirmed }
-        let conditions = affirmed.filter { lexicon.concepts[scan.mentions[$0].concept].kind == .condition }
-        let assessed = Set(conditions.filter(inDiagnosisSection).map { scan.mentions[$0].concept })
-        var reported: Set<Int> = []
-        return affirmed.filter { index in
-            let mention = scan.mentions[index]
-            let concept = lexicon.concepts[mention.concept]
-            guard concept.kind == .condition, concept.symptom, !assessed.contains(mention.concept) else { return true }
-            if reported.insert(mention.concept).inserted {
-                excluded.append(ExcludedFinding(concept: concept.id, label: concept.label, reason: "not-assessed",
-                                                cue: "not among the diagnoses the note states under its diagnosis headings",
-                                                evidence: sentenceEvidence(mention.sentence)))
-            }
-            return false
-        }
-    }
-
-    /// Where an operative report (a section tagged `operative`) lists what was done under a
-    /// heading for it (tagged `title`), the procedures coded are those listed; one told only in the details is part of a listed
-    /// operation (a surgeon's block or injection at the end of a case).
-    mutating func keepListed(_ affirmed: [Int]) -> [Int] {
-        func inTitle(_ mention: Int) -> Bool {
-            let section = document.sections[document.sentences[scan.mentions[mention].sentence].section]
-            return section.definition.map { lexicon.sections[$0].tags.contains("title") } ?? false
-        }
-        func has(_ tag: String) -> Bool {
-            document.sections.contains { section in section.definition.map { lexicon.sections[$0].tags.contains(tag) } ?? false }
-        }
-        guard has("operative"), has("title") else { return affirmed }
-        let listed = Set(affirmed.filter { lexicon.concepts[scan.mentions[$0].concept].kind == .procedure && inTitle($0) }.map { scan.mentions[$0].concept })
-        var reported: Set<Int> = []
-        return affirmed.filter { index in
-            let mention = scan.mentions[index]
-            let concept = lexicon.concepts[mention.concept]
-            guard concept.kind == .procedure, !listed.contains(mention.concept) else { return true }
-            if reported.insert(mention.concept).inserted {
-                excluded.append(ExcludedFinding(concept: concept.id, label: concept.label, reason: "bundled",
-                                                cue: "not among the procedures the note lists as performed; part of a listed operation",
-                                                evidence: sentenceEvidence(mention.sentence)))
-            }
-            return false
-        }
-    }
-
     // MARK: describing findings
 
     func attributeSummary(_ finding: Finding) -> [String: [String]] {

@@ -1,0 +1,75 @@
+/// What a note's headings say about which mentions are this encounter's codes. The headings'
+/// roles are tags in `sections.yaml`: `diagnosis` (Assessment, Impression, Pre/Postoperative
+/// diagnosis, Indication), `operative` (an operative report's diagnosis headings) and `title`
+/// (the heading that lists the procedures done).
+extension NoteRun {
+    func sectionHasTag(_ section: Section, _ tag: String) -> Bool {
+        section.definition.map { lexicon.sections[$0].tags.contains(tag) } ?? false
+    }
+
+    func noteHasTag(_ tag: String) -> Bool {
+        document.sections.contains { sectionHasTag($0, tag) }
+    }
+
+    func mentionUnderTag(_ mention: Int, _ tag: String) -> Bool {
+        sectionHasTag(document.sections[document.sentences[scan.mentions[mention].sentence].section], tag)
+    }
+
+    /// Where a note states its diagnoses under a heading for them, a coder codes the conditions
+    /// stated there; a symptom (concepts marked `symptom`) named only in the history, review of
+    /// systems or exam is context, not a diagnosis of this encounter. A definitive diagnosis named
+    /// elsewhere is still coded: notes often address one in the plan without restating it. A
+    /// symptom named under a diagnosis heading keeps all its mentions, so a side given in the
+    /// history still counts. A heading holding only words the lexicons do not know still says
+    /// what the encounter was for.
+    mutating func keepAssessed(_ affirmed: [Int]) -> [Int] {
+        guard noteHasTag("diagnosis") else { return affirmed }
+        let assessed = Set(affirmed.filter { lexicon.concepts[scan.mentions[$0].concept].kind == .condition && mentionUnderTag($0, "diagnosis") }
+            .map { scan.mentions[$0].concept })
+        return setAside(affirmed, reason: "not-assessed", cue: "not among the diagnoses the note states under its diagnosis headings") { concept, id in
+            concept.kind == .condition && concept.symptom && !assessed.contains(id)
+        }
+    }
+
+    /// In an operative report that lists what was done under a heading for it, the procedures
+    /// coded are those listed; one told only in the details is part of a listed operation (a
+    /// surgeon's block, or an injection at the end of a case).
+    mutating func keepListed(_ affirmed: [Int]) -> [Int] {
+        guard noteHasTag("operative"), noteHasTag("title") else { return affirmed }
+        let listed = Set(affirmed.filter { lexicon.concepts[scan.mentions[$0].concept].kind == .procedure && mentionUnderTag($0, "title") }
+            .map { scan.mentions[$0].concept })
+        return setAside(affirmed, reason: "bundled", cue: "not among the procedures the note lists as performed; part of a listed operation") { concept, id in
+            concept.kind == .procedure && !listed.contains(id)
+        }
+    }
+
+    /// Drops the mentions `drop` picks, and lists each concept dropped once under "seen, not
+    /// coded" with the sentence that named it.
+    mutating func setAside(_ affirmed: [Int], reason: String, cue: String, drop: (ConceptDefinition, Int) -> Bool) -> [Int] {
+        var reported: Set<Int> = []
+        return affirmed.filter { index in
+            let mention = scan.mentions[index]
+            let concept = lexicon.concepts[mention.concept]
+            guard drop(concept, mention.concept) else { return true }
+            if reported.insert(mention.concept).inserted {
+                excluded.append(ExcludedFinding(concept: concept.id, label: concept.label, reason: reason, cue: cue,
+                                                evidence: sentenceEvidence(mention.sentence)))
+            }
+            return false
+        }
+    }
+
+    /// Whether the note gives any reason for its procedures, coded or not: a condition the
+    /// lexicons recognise (a finding, or one set aside as not assessed), or words under a
+    /// diagnosis heading. An indication query asks only where there is none: "herniated disc" or
+    /// "dental abscess" is a reason even where no code in the families follows from it.
+    func documentsReason(_ findings: [Finding]) -> Bool {
+        if findings.contains(where: { lexicon.concepts[$0.concept].kind == .condition }) { return true }
+        if excluded.contains(where: { $0.reason == "not-assessed" }) { return true }
+        return document.sections.contains { section in
+            guard sectionHasTag(section, "diagnosis") else { return false }
+            let body = (section.header?.upperBound ?? section.range.lowerBound)..<section.range.upperBound
+            return document.bytes[body].contains { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A }
+        }
+    }
+}
