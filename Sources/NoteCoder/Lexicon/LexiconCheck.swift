@@ -114,7 +114,7 @@ extension Lexicon {
                 result.append((name + label, clock() - start, hits))
             }
             let sectionsStart = clock()
-            let headers = try sectionPatterns.hits(in: buffer, using: matcher, at: SectionReader.headerStarts(in: buffer)).count
+            let headers = try SectionReader.headerHits(in: buffer, lexicon: self, matcher: matcher, starts: SectionReader.headerStarts(in: buffer)).count
             result.append(("sections (at line starts)", clock() - sectionsStart, headers))
             let datesStart = clock()
             let dates = try datePatterns.matches(in: buffer, matcher: matcher, starts: starts).count
