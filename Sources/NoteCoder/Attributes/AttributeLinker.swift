@@ -22,7 +22,7 @@ enum AttributeLinker {
                 values[name] = linked.map { hit in
                     LinkedValue(value: hit.value, range: hit.range,
                                 side: boundSide(of: hit, sideIndex: sideIndex, scan: scan, lexicon: lexicon, negated: negatedAttributes),
-                                inferred: hit.sentence != mention.sentence, number: hit.number)
+                                inferred: hit.sentence != mention.sentence, number: hit.number, levels: hit.levels)
                 }
             }
             let mentionSide = values["side"]?.first.map { lexicon.attributes[sideIndex!].values[$0.value].value }
@@ -117,7 +117,7 @@ enum AttributeLinker {
             }
         }
         candidates.sort { distance($0.hit.range, mention.range) < distance($1.hit.range, mention.range) }
-        if attribute.numeric {
+        if attribute.numeric || attribute.levels {
             // Every number counts (a time log adds up), each once.
             return candidates.map(\.hit).sorted { $0.range.lowerBound < $1.range.lowerBound }
         }

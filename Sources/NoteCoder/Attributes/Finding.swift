@@ -8,6 +8,8 @@ public struct LinkedValue: Sendable, Equatable {
     public var inferred: Bool = false
     /// For numeric attributes: the number written (minutes).
     public var number: Int? = nil
+    /// For level attributes: the levels these words name.
+    public var levels: SpinalLevels? = nil
 }
 
 /// A concept affirmed in this note (present, current, the patient's), with its attributes.

@@ -26,8 +26,12 @@ public struct ChosenTable<Table: Sendable>: Sendable {
     public var exact: Bool
     public var day: Day
 
-    public var source: String {
-        exact ? edition.description : edition.description + "; the nearest edition on hand to \(day), which is before it takes effect"
+    public var source: String { source(of: edition) }
+
+    /// The source of one row of the table: the file it came from (tables of one edition read from
+    /// several files are one table), with the same note when the edition is only the nearest.
+    public func source(of rowEdition: EditTableEdition) -> String {
+        exact ? rowEdition.description : rowEdition.description + "; the nearest edition on hand to \(day), which is before it takes effect"
     }
 }
 
@@ -42,18 +46,29 @@ public struct PTPEdit: Sendable, Equatable {
     public var modifierIndicator: Int
     public var rationale: String
     public var line: Int
+    /// The file the row was read from (`line` is in it).
+    public var edition: EditTableEdition
 
     public func inForce(on day: Day) -> Bool { deleted.map { day <= $0 } ?? true }
+
+    /// Whether `other` is the same CMS row (a copy of it in another file of the edition).
+    func sameEdit(as other: PTPEdit) -> Bool {
+        column1 == other.column1 && column2 == other.column2 && deleted == other.deleted
+            && modifierIndicator == other.modifierIndicator && rationale == other.rationale
+    }
 }
 
 public struct PTPTable: Sendable {
+    /// The edition of the first file read; `editions` lists every file of the table.
     public var edition: EditTableEdition
+    public var editions: [EditTableEdition]
     public var rows: [PTPEdit]
     var byPair: [String: [Int]]
     var byCode: [String: [Int]]
 
-    init(edition: EditTableEdition, rows: [PTPEdit]) {
+    init(edition: EditTableEdition, rows: [PTPEdit], editions: [EditTableEdition]? = nil) {
         self.edition = edition
+        self.editions = editions ?? [edition]
         self.rows = rows
         var byPair: [String: [Int]] = [:]
         var byCode: [String: [Int]] = [:]
@@ -85,6 +100,8 @@ public struct MUELimit: Sendable, Equatable {
     public var adjudication: Int
     public var rationale: String
     public var line: Int
+    /// The file the limit was read from (`line` is in it).
+    public var edition: EditTableEdition
 
     /// The adjudication indicator in words, for reports and `notecoder code`.
     public static func meaning(of indicator: Int) -> String {
@@ -98,7 +115,9 @@ public struct MUELimit: Sendable, Equatable {
 }
 
 public struct MUETable: Sendable {
+    /// The edition of the first file read; `editions` lists every file of the table.
     public var edition: EditTableEdition
+    public var editions: [EditTableEdition]
     public var limits: [String: MUELimit]
 }
 
@@ -110,6 +129,8 @@ public struct AddOnEdit: Sendable, Equatable {
     /// and others the MAC allows.
     public var editType: Int
     public var line: Int
+    /// The file the row was read from (`line` is in it).
+    public var edition: EditTableEdition
 
     /// The primary column's wildcard: any primary code.
     static let anyPrimary = "CCCCC"
@@ -117,7 +138,9 @@ public struct AddOnEdit: Sendable, Equatable {
 }
 
 public struct AddOnTable: Sendable {
+    /// The edition of the first file read; `editions` lists every file of the table.
     public var edition: EditTableEdition
+    public var editions: [EditTableEdition]
     var byAddOn: [String: [AddOnEdit]]
 
     /// The rows for `addOn` (empty when the table does not list it as an add-on code).
@@ -174,9 +197,12 @@ public struct ClaimEditTables: Sendable {
     public var mue: [MUETable]
     public var addOns: [AddOnTable]
     public var excludes1: Excludes1Notes
+    /// CMS physician fee schedule bilateral surgery indicator by code, from every fee schedule
+    /// indicator file `sources.yaml` lists (the row without a `mod`: the global service).
+    public var bilateralIndicators: [String: Int]
 
     public static let empty = ClaimEditTables(
-        ptp: [], mue: [], addOns: [], excludes1: Excludes1Notes(source: "none", edition: "", file: "", notes: []))
+        ptp: [], mue: [], addOns: [], excludes1: Excludes1Notes(source: "none", edition: "", file: "", notes: []), bilateralIndicators: [:])
 
     public func ptp(on day: Day) -> ChosenTable<PTPTable>? { ClaimEditTables.choose(ptp.map { ($0, $0.edition) }, on: day) }
     public func mue(on day: Day) -> ChosenTable<MUETable>? { ClaimEditTables.choose(mue.map { ($0, $0.edition) }, on: day) }
@@ -203,6 +229,8 @@ struct CMSSourcesFile: Decodable {
         var what: String?
         var edition: String?
         var effective: Day?
+        /// The number of data rows the file holds; checked, so a file cut short is an error.
+        var rows: Int?
     }
     var files: [Entry]
 }
@@ -224,13 +252,17 @@ struct Excludes1File: Decodable {
 }
 
 extension LexiconLoader {
-    /// Loads every edit table `codes/cms/sources.yaml` lists (recognised by its columns; the fee
-    /// schedule and HCPCS files are read elsewhere) and the Excludes1 notes, collecting problems.
+    /// Loads every table `codes/cms/sources.yaml` lists, recognised by its columns: NCCI pairs,
+    /// unit limits, add-on codes and fee schedule indicators (other tables, such as HCPCS, are only
+    /// checked to read whole). Tables of one kind, edition and effective date are read as one
+    /// table, each row keeping its file. Also loads the Excludes1 notes. Collects problems.
     mutating func loadClaimEdits(icd: ICD10CMEditions) -> ClaimEditTables {
         var tables = ClaimEditTables.empty
         let sourcesRelative = "codes/cms/sources.yaml"
         do {
             let sources = try YAMLSource<CMSSourcesFile>(path: path(sourcesRelative).path, displayName: shown(sourcesRelative))
+            var ptp: [PTPTable] = [], mue: [MUETable] = [], addOns: [AddOnTable] = []
+            var bilateral: [String: (value: Int, file: String, line: Int)] = [:]
             for (index, entry) in sources.content.files.enumerated() {
                 let entryLine = sources.line("files", index: index)
                 let relative = "codes/cms/" + entry.file
@@ -238,10 +270,25 @@ extension LexiconLoader {
                 let edition = EditTableEdition(file: entry.file, name: name, edition: entry.edition ?? "edition not stated", effective: entry.effective)
                 do {
                     let table = try EditTSV(path: path(relative).path, display: shown(relative))
+                    if let stated = entry.rows, stated != table.rows.count {
+                        problems.append(LexiconProblem(file: shown(sourcesRelative), line: sources.line("files", index: index, then: ["rows"]) ?? entryLine, entry: entry.file,
+                                                       message: "says \(stated) rows, but \(shown(relative)) has \(table.rows.count) data rows"))
+                    }
                     switch table.kind {
-                    case .ptp: tables.ptp.append(try table.ptp(edition))
-                    case .mue: tables.mue.append(try table.mue(edition))
-                    case .addOn: tables.addOns.append(try table.addOns(edition))
+                    case .ptp: ptp.append(try table.ptp(edition))
+                    case .mue: mue.append(try table.mue(edition))
+                    case .addOn: addOns.append(try table.addOns(edition))
+                    case .feeSchedule:
+                        for (code, value, line) in try table.bilateralIndicators() {
+                            if let earlier = bilateral[code] {
+                                if earlier.value != value {
+                                    problems.append(LexiconProblem(file: shown(relative), line: line, entry: code,
+                                                                   message: "bilat_surg \(value) contradicts \(earlier.value) in \(earlier.file) line \(earlier.line)"))
+                                }
+                            } else {
+                                bilateral[code] = (value, shown(relative), line)
+                            }
+                        }
                     case nil: break
                     }
                 } catch {
@@ -250,6 +297,10 @@ extension LexiconLoader {
                         : error)
                 }
             }
+            tables.ptp = merged(ptp)
+            tables.mue = merged(mue)
+            tables.addOns = merged(addOns)
+            tables.bilateralIndicators = bilateral.mapValues(\.value)
             for (kind, count) in [("procedure-to-procedure", tables.ptp.count), ("medically unlikely edit", tables.mue.count), ("add-on code", tables.addOns.count)] where count == 0 {
                 problems.append(LexiconProblem(file: shown(sourcesRelative), line: nil, entry: nil, message: "no \(kind) table is listed"))
             }
@@ -290,6 +341,99 @@ extension LexiconLoader {
     }
 }
 
+extension LexiconLoader {
+    /// Tables of one kind that share their edition and effective date, as one table per edition
+    /// (in the order `sources.yaml` lists them).
+    static func editionGroups<T>(_ tables: [T], _ edition: (T) -> EditTableEdition) -> [[T]] {
+        var groups: [[T]] = []
+        for table in tables {
+            let e = edition(table)
+            if let index = groups.firstIndex(where: { edition($0[0]).edition == e.edition && edition($0[0]).effective == e.effective }) {
+                groups[index].append(table)
+            } else {
+                groups.append([table])
+            }
+        }
+        return groups
+    }
+
+    /// One PTP table per edition: the rows of its files, a row found again in a later file (the
+    /// same CMS row) kept once, from the first file. The same pair and deletion date with another
+    /// indicator or rationale is a contradiction between the files: a problem.
+    mutating func merged(_ tables: [PTPTable]) -> [PTPTable] {
+        LexiconLoader.editionGroups(tables, \.edition).map { group in
+            guard group.count > 1 else { return group[0] }
+            var rows = group[0].rows
+            var seen: [String: Int] = [:]
+            func key(_ row: PTPEdit) -> String { "\(row.column1)|\(row.column2)|\(row.deleted?.description ?? "")" }
+            for (index, row) in rows.enumerated() where seen[key(row)] == nil { seen[key(row)] = index }
+            for table in group.dropFirst() {
+                for row in table.rows {
+                    if let index = seen[key(row)] {
+                        let earlier = rows[index]
+                        if !row.sameEdit(as: earlier) {
+                            problems.append(LexiconProblem(
+                                file: shown("codes/cms/" + row.edition.file), line: row.line, entry: "\(row.column1)/\(row.column2)",
+                                message: "contradicts \(shown("codes/cms/" + earlier.edition.file)) line \(earlier.line) of the same edition (modifier indicator \(row.modifierIndicator) vs \(earlier.modifierIndicator))"))
+                        }
+                        continue
+                    }
+                    seen[key(row)] = rows.count
+                    rows.append(row)
+                }
+            }
+            // In pair order, as each CMS file is sorted; a pair's rows keep their file order.
+            let sorted = rows.enumerated().sorted { ($0.element.column1, $0.element.column2, $0.offset) < ($1.element.column1, $1.element.column2, $1.offset) }.map(\.element)
+            return PTPTable(edition: group[0].edition, rows: sorted, editions: group.map(\.edition))
+        }
+    }
+
+    /// One unit-limit table per edition; a code in two files of it must have the same limit.
+    mutating func merged(_ tables: [MUETable]) -> [MUETable] {
+        LexiconLoader.editionGroups(tables, \.edition).map { group in
+            var limits = group[0].limits
+            for table in group.dropFirst() {
+                for limit in table.limits.values.sorted(by: { $0.line < $1.line }) {
+                    if let earlier = limits[limit.code] {
+                        if earlier.units != limit.units || earlier.adjudication != limit.adjudication {
+                            problems.append(LexiconProblem(
+                                file: shown("codes/cms/" + limit.edition.file), line: limit.line, entry: limit.code,
+                                message: "MUE \(limit.units) (MAI \(limit.adjudication)) contradicts \(earlier.units) (MAI \(earlier.adjudication)) in \(shown("codes/cms/" + earlier.edition.file)) line \(earlier.line) of the same edition"))
+                        }
+                        continue
+                    }
+                    limits[limit.code] = limit
+                }
+            }
+            return MUETable(edition: group[0].edition, editions: group.map(\.edition), limits: limits)
+        }
+    }
+
+    /// One add-on table per edition; a row found again in a later file is kept once, and the same
+    /// add-on and primary with another edit type is a problem.
+    mutating func merged(_ tables: [AddOnTable]) -> [AddOnTable] {
+        LexiconLoader.editionGroups(tables, \.edition).map { group in
+            var byAddOn = group[0].byAddOn
+            for table in group.dropFirst() {
+                for addOn in table.byAddOn.keys.sorted() {
+                    for edit in table.byAddOn[addOn] ?? [] {
+                        if let earlier = byAddOn[addOn]?.first(where: { $0.primary == edit.primary }) {
+                            if earlier.editType != edit.editType {
+                                problems.append(LexiconProblem(
+                                    file: shown("codes/cms/" + edit.edition.file), line: edit.line, entry: "\(addOn)/\(edit.primary)",
+                                    message: "edit type \(edit.editType) contradicts \(earlier.editType) in \(shown("codes/cms/" + earlier.edition.file)) line \(earlier.line) of the same edition"))
+                            }
+                            continue
+                        }
+                        byAddOn[addOn, default: []].append(edit)
+                    }
+                }
+            }
+            return AddOnTable(edition: group[0].edition, editions: group.map(\.edition), byAddOn: byAddOn)
+        }
+    }
+}
+
 extension ClaimEditTables {
     /// "NCCI procedure-to-procedure edits, practitioner. deletion_date …" → the part before the
     /// first full stop or colon.
@@ -301,7 +445,7 @@ extension ClaimEditTables {
 
 /// A CMS edit TSV with its line numbers, recognised by its columns.
 struct EditTSV {
-    enum Kind { case ptp, mue, addOn }
+    enum Kind { case ptp, mue, addOn, feeSchedule }
     let display: String
     let header: [String]
     /// (line number, fields)
@@ -312,14 +456,31 @@ struct EditTSV {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw LexiconProblem(file: display, line: nil, entry: nil, message: "file not found")
         }
+        // Read whole or not at all: invalid UTF-8, a blank line inside the table or a row with
+        // another number of fields than the header is an error at its line, never a row dropped.
         var header: [String]?
         var rows: [(Int, [String])] = []
-        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-        for (index, raw) in lines.enumerated() {
-            let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
-            if line.isEmpty { continue }
+        let lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        for (index, bytes) in lines.enumerated() {
+            let number = index + 1
+            guard let text = String(validating: bytes, as: UTF8.self) else {
+                throw LexiconProblem(file: display, line: number, entry: nil, message: "not valid UTF-8")
+            }
+            let line = text.hasSuffix("\r") ? String(text.dropLast()) : text
+            if line.isEmpty {
+                if index == lines.count - 1 { continue }  // the newline that ends the last row
+                throw LexiconProblem(file: display, line: number, entry: nil, message: "blank line inside the table")
+            }
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            if header == nil { header = fields } else { rows.append((index + 1, fields)) }
+            if let header {
+                guard fields.count == header.count else {
+                    throw LexiconProblem(file: display, line: number, entry: fields.first,
+                                         message: "expected \(header.count) tab-separated fields as in the header, found \(fields.count)")
+                }
+                rows.append((number, fields))
+            } else {
+                header = fields
+            }
         }
         guard let header else { throw LexiconProblem(file: display, line: 1, entry: nil, message: "empty table") }
         self.header = header
@@ -331,6 +492,7 @@ struct EditTSV {
         if columns.isSuperset(of: ["column1", "column2", "deletion_date", "modifier_indicator"]) { return .ptp }
         if columns.isSuperset(of: ["hcpcs_code", "mue_units", "mue_mai"]) { return .mue }
         if columns.isSuperset(of: ["primary_code", "add_on_code", "aoc_edit_type"]) { return .addOn }
+        if columns.isSuperset(of: ["hcpcs_code", "bilat_surg"]) { return .feeSchedule }
         return nil
     }
 
@@ -379,7 +541,7 @@ struct EditTSV {
                 column1: try code(row, c1, "column1"), column2: try code(row, c2, "column2"),
                 deleted: try self.deletion(row, deletion),
                 modifierIndicator: try integer(row, indicator, "modifier_indicator", allowed: 0...9),
-                rationale: try field(row, rationale), line: row.0))
+                rationale: try field(row, rationale), line: row.0, edition: edition))
         }
         return PTPTable(edition: edition, rows: edits)
     }
@@ -395,9 +557,9 @@ struct EditTSV {
             limits[value] = MUELimit(
                 code: value, units: try integer(row, units, "mue_units", allowed: 0...Int.max),
                 adjudication: try integer(row, mai, "mue_mai", allowed: 1...3),
-                rationale: try field(row, rationale), line: row.0)
+                rationale: try field(row, rationale), line: row.0, edition: edition)
         }
-        return MUETable(edition: edition, limits: limits)
+        return MUETable(edition: edition, editions: [edition], limits: limits)
     }
 
     func addOns(_ edition: EditTableEdition) throws(LexiconProblem) -> AddOnTable {
@@ -406,9 +568,27 @@ struct EditTSV {
         for row in rows {
             let edit = AddOnEdit(
                 primary: try code(row, primary, "primary_code"), addOn: try code(row, addOn, "add_on_code"),
-                editType: try integer(row, type, "aoc_edit_type", allowed: 1...3), line: row.0)
+                editType: try integer(row, type, "aoc_edit_type", allowed: 1...3), line: row.0, edition: edition)
             byAddOn[edit.addOn, default: []].append(edit)
         }
-        return AddOnTable(edition: edition, byAddOn: byAddOn)
+        return AddOnTable(edition: edition, editions: [edition], byAddOn: byAddOn)
+    }
+
+    /// The bilateral surgery indicator of each code's global row (no `mod`; the 26 and TC rows
+    /// are the professional and technical components): (code, indicator, line).
+    func bilateralIndicators() throws(LexiconProblem) -> [(String, Int, Int)] {
+        let code = column("hcpcs_code"), modifier = column("mod"), bilateral = column("bilat_surg")
+        var result: [(String, Int, Int)] = []
+        var seen: [String: Int] = [:]
+        for row in rows {
+            guard try field(row, modifier).isEmpty else { continue }
+            let value = try self.code(row, code, "hcpcs_code")
+            if let earlier = seen[value] {
+                throw LexiconProblem(file: display, line: row.0, entry: value, message: "code listed twice without a modifier (first at line \(earlier))")
+            }
+            seen[value] = row.0
+            result.append((value, try integer(row, bilateral, "bilat_surg", allowed: 0...9), row.0))
+        }
+        return result
     }
 }

@@ -60,6 +60,9 @@ enum CodeSelector {
             return range.contains(count(attribute, of: finding, lexicon: lexicon))
         case let .amount(attribute, range):
             return range.contains(amount(attribute, of: finding, lexicon: lexicon))
+        case let .spinalCount(attribute, joints, range):
+            let all = levels(attribute, of: finding, lexicon: lexicon)
+            return range.contains(joints ? all.jointCount : all.levelCount)
         }
     }
 
@@ -70,6 +73,14 @@ enum CodeSelector {
         let totals = values.filter { definition.values[$0.value].properties["total"] == "yes" }.compactMap(\.number)
         if let total = totals.max() { return total }
         return values.compactMap(\.number).reduce(0, +)
+    }
+
+    /// Every level the finding's level words name, together ("L4-5" in the title and "L5-S1" in
+    /// the details are two levels; the same level written twice is one).
+    static func levels(_ name: String, of finding: Finding, lexicon: Lexicon) -> SpinalLevels {
+        var all = SpinalLevels()
+        for value in linked(name, of: finding, lexicon: lexicon) { if let levels = value.levels { all.formUnion(levels) } }
+        return all
     }
 
     /// Distinct values, a value documented on both sides counting twice (both trapezius

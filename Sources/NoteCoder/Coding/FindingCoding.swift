@@ -166,7 +166,11 @@ extension NoteRun {
             let concept = lexicon.concepts[finding.concept]
             for rule in concept.alsoRules where rule.conditions.allSatisfy({ CodeSelector.holds($0, finding: finding, lexicon: lexicon) }) {
                 if let query = rule.query { queries.append((query, describe(finding), findingEvidence(finding))) }
+                // An add-on goes only with the primaries the CMS add-on table lists for it, so a
+                // rule may offer 77002 and 77003 and the finding's own code picks one.
+                let primaries = Set(lines.filter { $0.finding == i }.map(\.code))
                 for code in rule.codes where lexicon.procedures.code(code)?.validity.contains(day) == true
+                    && (lexicon.procedures.code(code)?.addOnTo.isEmpty ?? true || !primaries.isDisjoint(with: lexicon.procedures.code(code)?.addOnTo ?? []))
                     && alsoDone.insert(concept.id + "|" + code).inserted {
                     let pointers = lines.first { $0.finding == i }?.diagnoses ?? []
                     lines.append(ClaimLine(code: code, modifiers: [], units: 1, finding: i, queries: [], diagnoses: pointers))

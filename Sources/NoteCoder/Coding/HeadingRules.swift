@@ -36,11 +36,26 @@ extension NoteRun {
     /// surgeon's block, or an injection at the end of a case).
     mutating func keepListed(_ affirmed: [Int]) -> [Int] {
         guard noteHasTag("operative"), noteHasTag("title") else { return affirmed }
-        let listed = Set(affirmed.filter { lexicon.concepts[scan.mentions[$0].concept].kind == .procedure && mentionUnderTag($0, "title") }
-            .map { scan.mentions[$0].concept })
+        let titles = listingSections()
+        let listed = Set(affirmed.filter {
+            lexicon.concepts[scan.mentions[$0].concept].kind == .procedure
+                && titles.contains(document.sentences[scan.mentions[$0].sentence].section)
+        }.map { scan.mentions[$0].concept })
         return setAside(affirmed, reason: "bundled", cue: "not among the procedures the note lists as performed; part of a listed operation") { concept, id in
             concept.kind == .procedure && !listed.contains(id)
         }
+    }
+
+    /// The sections that list the procedures done. The first heading for them does; a later one
+    /// does only when numbered ("PROCEDURE 2:"): a plain "PROCEDURE:" after "TITLE OF
+    /// OPERATION:" is where the operation is told, not a second list.
+    func listingSections() -> Set<Int> {
+        var result: Set<Int> = []
+        for (index, section) in document.sections.enumerated() where sectionHasTag(section, "title") {
+            let numbered = section.header.map { document.bytes[$0].contains { $0 >= 0x30 && $0 <= 0x39 } } ?? false
+            if result.isEmpty || numbered { result.insert(index) }
+        }
+        return result
     }
 
     /// Drops the mentions `drop` picks, and lists each concept dropped once under "seen, not

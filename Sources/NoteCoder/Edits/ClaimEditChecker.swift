@@ -71,7 +71,7 @@ public struct ClaimEditChecker: Sendable {
                 cue: "NCCI PTP column two to \(one.code), modifier indicator 0" + (row.rationale.isEmpty ? "" : ": \(row.rationale)"),
                 evidence: two.evidence.first ?? one.evidence.first ?? Evidence(text: "", section: nil, line: 0, start: 0, end: 0)))
             if seen.insert(one.code + "|" + two.code).inserted {
-                findings.append(EditFinding(kind: .ptp, codes: [one.code, two.code], status: .withdrawn, message: message, source: chosen.source))
+                findings.append(EditFinding(kind: .ptp, codes: [one.code, two.code], status: .withdrawn, message: message, source: chosen.source(of: row.edition)))
             }
         }
 
@@ -84,21 +84,21 @@ public struct ClaimEditChecker: Sendable {
             let sides = (lines[i].modifiers.filter(ClaimEditChecker.sideModifiers.contains), lines[j].modifiers.filter(ClaimEditChecker.sideModifiers.contains))
             if let present = lines[j].modifiers.first(where: ClaimEditChecker.distinctModifiers.contains) {
                 findings.append(EditFinding(kind: .ptp, codes: [one.code, two.code], status: .bypassed,
-                                            message: head + " \(two.code) already carries \(present)." + rationale(row), source: chosen.source))
+                                            message: head + " \(two.code) already carries \(present)." + rationale(row), source: chosen.source(of: row.edition)))
             } else if !sides.0.isEmpty && !sides.1.isEmpty && Set(sides.0).isDisjoint(with: sides.1) {
                 findings.append(EditFinding(kind: .ptp, codes: [one.code, two.code], status: .bypassed,
                                             message: head + " The two are on opposite sides (\(sides.0.joined())/\(sides.1.joined())), which the side modifiers show." + rationale(row),
-                                            source: chosen.source))
+                                            source: chosen.source(of: row.edition)))
             } else if let why = separateSites(one, two) {
                 lines[j].modifiers.append(ClaimEditChecker.separateStructure)
                 findings.append(EditFinding(kind: .ptp, codes: [one.code, two.code], status: .bypassed,
                                             message: head + " Bypassed with \(ClaimEditChecker.separateStructure): separate structure (\(why)); \(two.code) now carries \(ClaimEditChecker.separateStructure)." + rationale(row),
-                                            source: chosen.source))
+                                            source: chosen.source(of: row.edition)))
             } else {
                 flagged.insert(j)
                 findings.append(EditFinding(kind: .ptp, codes: [one.code, two.code], status: .flagged,
                                             message: head + " The note does not show a separate site for the two (\(siteWords(one)); \(siteWords(two))), so only \(one.code) is billable unless the provider documents a separate site or session." + rationale(row),
-                                            source: chosen.source))
+                                            source: chosen.source(of: row.edition)))
             }
         }
     }
@@ -172,7 +172,7 @@ public struct ClaimEditChecker: Sendable {
             let message = "\(code): \(units) unit\(units == 1 ? "" : "s") \(counted), above the medically unlikely edit of \(limit.units) per day of service "
                 + "(\(MUELimit.meaning(of: limit.adjudication)))."
                 + (limit.rationale.isEmpty ? "" : " CMS rationale: \(limit.rationale).")
-            findings.append(EditFinding(kind: .mue, codes: [code], status: .flagged, message: message, source: chosen.source))
+            findings.append(EditFinding(kind: .mue, codes: [code], status: .flagged, message: message, source: chosen.source(of: limit.edition)))
         }
     }
 
@@ -219,7 +219,7 @@ public struct ClaimEditChecker: Sendable {
             if !listed.isEmpty {
                 for edit in listed where result.codes.insert(edit.primary).inserted { result.ordered.append(edit.primary) }
                 result.othersAllowed = edits.contains { $0.editType == 3 || $0.anyPrimary }
-                sources.append(table.source)
+                for edition in edits.map(\.edition) where !sources.contains(table.source(of: edition)) { sources.append(table.source(of: edition)) }
             }
         }
         if let catalogue = lexicon.procedures.code(code), !catalogue.addOnTo.isEmpty {

@@ -180,7 +180,7 @@ extension Lexicon {
         var unitLimit: ProcedureFacts.UnitLimit?
         if let chosen = claimEdits.mue(on: day), let limit = chosen.table.limits[procedure.code] {
             unitLimit = .init(units: limit.units, adjudicationIndicator: limit.adjudication, meaning: MUELimit.meaning(of: limit.adjudication),
-                              rationale: limit.rationale, source: chosen.source)
+                              rationale: limit.rationale, source: chosen.source(of: limit.edition))
         }
         let checker = ClaimEditChecker(lexicon: self, day: day)
         let needs = checker.primaries(of: procedure.code, table: claimEdits.addOns(on: day))
@@ -191,8 +191,10 @@ extension Lexicon {
         if let chosen = claimEdits.ptp(on: day) {
             let rows = chosen.table.rows(involving: procedure.code)
             let listed = rows.filter { procedures.code($0.column1 == procedure.code ? $0.column2 : $0.column1) != nil }
+            // The files the rows come from (one edition may be read from several), in table order.
+            let files = chosen.table.editions.filter { edition in rows.contains { $0.edition.file == edition.file } }
             pairs = .init(
-                source: chosen.source, rows: rows.count, inForce: rows.filter { $0.inForce(on: day) }.count, withCatalogueCodes: listed.count,
+                source: files.isEmpty ? chosen.source : files.map(chosen.source(of:)).joined(separator: "; "), rows: rows.count, inForce: rows.filter { $0.inForce(on: day) }.count, withCatalogueCodes: listed.count,
                 pairs: listed.map {
                     .init(column1: $0.column1, column2: $0.column2, modifierIndicator: $0.modifierIndicator,
                           meaning: Lexicon.modifierIndicatorMeaning($0.modifierIndicator), rationale: $0.rationale,

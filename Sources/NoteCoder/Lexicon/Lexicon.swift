@@ -99,6 +99,7 @@ public struct AttributeDefinition: Sendable {
     public var reach: AttributeReach
     public var multiple: Bool
     public var numeric: Bool
+    public var levels: Bool = false
     public var binds: [String]
     public var siteKey: String?
     public var values: [AttributeValueDefinition]
@@ -134,6 +135,8 @@ public struct CodeRule: Sendable {
         case notProperty(attribute: String, property: String, value: String)
         case count(attribute: String, range: ClosedRange<Int>)
         case amount(attribute: String, range: ClosedRange<Int>)
+        /// How many spinal levels (or joints) the finding's level values name together.
+        case spinalCount(attribute: String, joints: Bool, range: ClosedRange<Int>)
     }
     public var conditions: [Condition]
     public var codes: [String]

@@ -89,6 +89,9 @@ struct AttributesFile: Codable {
         /// Rules test `attr.amount`: the sum of the numbers, or the largest number of a value
         /// whose `total` property is `yes` ("total time this month: 45 minutes").
         var numeric: Bool?
+        /// Values are spinal levels ("L4-5 and L5-S1", "T6 through T9"): each hit is read as
+        /// levels, and rules test `attr.levels` or `attr.joints` (see `SpinalLevels`).
+        var levels: Bool?
         /// Attributes whose values take their own side from the side word next to them
         /// ("right knee and left shoulder"), rather than from the finding as a whole.
         var binds: [String]?

@@ -38,14 +38,15 @@ struct LexiconLoader {
         }
 
         // Code sets first: rules are checked against them.
-        let bilateral = loadBilateralIndicators()
         var icd = ICD10CMEditions(editions: [])
         do { icd = try ICD10CMEditions.load(directory: path("codes/icd10cm"), displayRoot: shown("codes/icd10cm")) }
         catch { problems += error.problems }
-        var catalogue = ProcedureCatalogue(codes: [:])
-        do { catalogue = try ProcedureCatalogue.load(file: path("codes/procedures.yaml"), display: shown("codes/procedures.yaml"), bilateralIndicators: bilateral) }
-        catch { problems += error.problems }
+        // Every CMS table codes/cms/sources.yaml lists, before the catalogue: it takes the fee
+        // schedule's bilateral indicators.
         let claimEdits = loadClaimEdits(icd: icd)
+        var catalogue = ProcedureCatalogue(codes: [:])
+        do { catalogue = try ProcedureCatalogue.load(file: path("codes/procedures.yaml"), display: shown("codes/procedures.yaml"), bilateralIndicators: claimEdits.bilateralIndicators) }
+        catch { problems += error.problems }
         var scope = CodeScope(name: "none", diagnoses: [], procedures: [])
         do { scope = try CodeScope.load(from: path("scope.yaml")) }
         catch { problems.append(LexiconProblem(file: shown("scope.yaml"), line: nil, entry: nil, message: "\(error)")) }
@@ -117,23 +118,6 @@ struct LexiconLoader {
         return names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
     }
 
-    mutating func loadBilateralIndicators() -> [String: Int] {
-        let relative = "codes/cms/pfs-indicators-2024-pain-codes.tsv"
-        do {
-            let table = try TSVTable(path: path(relative).path, display: shown(relative))
-            let codeColumn = try table.column("hcpcs_code", display: shown(relative))
-            let biColumn = try table.column("bilat_surg", display: shown(relative))
-            var result: [String: Int] = [:]
-            for row in table.rows where row.count > max(codeColumn, biColumn) {
-                if let value = Int(row[biColumn]) { result[row[codeColumn]] = value }
-            }
-            return result
-        } catch {
-            problems.append(error)
-            return [:]
-        }
-    }
-
     // MARK: patterns
 
     /// Compiles one author-written pattern on its own so an error points at that entry.
@@ -203,7 +187,7 @@ struct LexiconLoader {
             }
             definitions.append(AttributeDefinition(
                 id: attribute.id, label: attribute.label ?? attribute.id, reach: attribute.reach ?? .sentence,
-                multiple: attribute.multiple ?? false, numeric: attribute.numeric ?? false, binds: attribute.binds ?? [], siteKey: attribute.siteKey, values: values, location: location))
+                multiple: attribute.multiple ?? false, numeric: attribute.numeric ?? false, levels: attribute.levels ?? false, binds: attribute.binds ?? [], siteKey: attribute.siteKey, values: values, location: location))
             alternatives.append(own)
         }
         for attribute in definitions {
@@ -311,6 +295,10 @@ struct LexiconLoader {
                 guard attribute.numeric else { problem("'\(name).amount' needs a numeric attribute"); continue }
                 guard let range = CodeRule.parseCount(value) else { problem("amount '\(value)' must look like '>=40', '20-39' or '0'"); continue }
                 conditions.append(.amount(attribute: name, range: range))
+            } else if parts.count == 2 && (parts[1] == "levels" || parts[1] == "joints") {
+                guard attribute.levels else { problem("'\(name).\(parts[1])' needs an attribute with 'levels: true'"); continue }
+                guard let range = CodeRule.parseCount(value) else { problem("\(parts[1]) '\(value)' must look like '>=3', '1-2' or '1'"); continue }
+                conditions.append(.spinalCount(attribute: name, joints: parts[1] == "joints", range: range))
             } else if parts.count == 2 && value.hasPrefix("!") {
                 let wanted = String(value.dropFirst())
                 if !attribute.values.contains(where: { $0.properties[parts[1]] == wanted }) {

@@ -20,6 +20,8 @@ public struct AttributeHit: Sendable {
     public var sentence: Int
     /// For numeric attributes: the number the pattern captured.
     public var number: Int?
+    /// For level attributes: the levels the words name.
+    public var levels: SpinalLevels? = nil
 }
 
 /// Everything the lexicon's patterns found in one note, before any interpretation.

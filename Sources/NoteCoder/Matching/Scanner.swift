@@ -53,10 +53,12 @@ enum Scanner {
         for (index, setHits) in detailHits[lexicon.cuePatterns.count...].enumerated() {
             // Within one attribute the longest value wins ("bilateral knees" over "knees").
             let numeric = lexicon.attributes[index].numeric
+            let levels = lexicon.attributes[index].levels
             for hit in dropOverlapping(setHits) {
                 // Only the matched alternative's groups are set, so the first set group is its own.
                 let number = numeric ? hit.groups.lazy.compactMap { $0 }.first.flatMap { Int(String(decoding: UnsafeBufferPointer(rebasing: bytes[$0]), as: UTF8.self)) } : nil
-                attributes.append(AttributeHit(attribute: index, value: hit.entry, range: hit.range, sentence: sentence(hit.range), number: number))
+                let spinal = levels ? SpinalLevels.parse(UnsafeBufferPointer(rebasing: bytes[hit.range])) : nil
+                attributes.append(AttributeHit(attribute: index, value: hit.entry, range: hit.range, sentence: sentence(hit.range), number: number, levels: spinal))
             }
         }
         var cuesBySentence = Array(repeating: [Int](), count: document.sentences.count)

@@ -202,6 +202,11 @@ struct NoteRun {
         if let side = finding.side { result["side"] = [side] }
         let concept = lexicon.concepts[finding.concept]
         for name in concept.attributes where name != "side" {
+            if lexicon.attribute(name)?.levels == true {
+                let levels = CodeSelector.levels(name, of: finding, lexicon: lexicon)
+                if !levels.isEmpty { result[name] = levels.names }
+                continue
+            }
             var seen: Set<String> = []
             let values = CodeSelector.values(name, of: finding, lexicon: lexicon).filter { seen.insert($0).inserted }
             if !values.isEmpty { result[name] = values }
@@ -218,7 +223,7 @@ struct NoteRun {
         for condition in rule?.conditions ?? [] {
             let attribute: String
             switch condition {
-            case let .value(name, _), let .present(name), let .property(name, _, _), let .count(name, _), let .amount(name, _):
+            case let .value(name, _), let .present(name), let .property(name, _, _), let .count(name, _), let .amount(name, _), let .spinalCount(name, _, _):
                 attribute = name
             case .absent, .notProperty:
                 continue
