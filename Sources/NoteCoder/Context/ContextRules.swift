@@ -15,6 +15,7 @@ enum ContextRules {
         // The nearest performed cue, in bytes from the mention: a plan or past cue farther away
         // than the act gives way to it, a nearer one does not ("declined ... performed" elsewhere).
         var performedDistance: Int?
+        var performedOutranksSection = false
         var yielding: [(index: Int, distance: Int)] = []
 
         for hit in hits {
@@ -41,6 +42,7 @@ enum ContextRules {
             let distance = hit.range.upperBound <= range.lowerBound ? range.lowerBound - hit.range.upperBound : hit.range.lowerBound - range.upperBound
             if cue.category == .performed {
                 performedDistance = min(performedDistance ?? distance, distance)
+                performedOutranksSection = performedOutranksSection || cue.outranksSection
                 continue
             }
             guard let category = AssertionCategory(rawValue: cue.category.rawValue) else { continue }
@@ -62,7 +64,8 @@ enum ContextRules {
             let dropped = Set(yielding.filter { $0.distance > performedDistance }.map(\.index))
             result = result.enumerated().compactMap { offset, assertion in
                 if dropped.contains(offset) { return nil }
-                if case .section = assertion.source, assertion.category == .planned || assertion.category == .historical { return nil }
+                if case .section = assertion.source, performedOutranksSection,
+                   assertion.category == .planned || assertion.category == .historical { return nil }
                 return assertion
             }
         }

@@ -84,6 +84,7 @@ public struct CueDefinition: Sendable {
     public var wholeWord: Bool
     public var appliesTo: Set<ConceptKind>
     public var yieldsToPerformed: Bool = true
+    public var outranksSection: Bool = true
     public var causal: Bool = false
     public var location: SourceLocation
 }

@@ -61,6 +61,10 @@ struct ContextFile: Codable {
         /// today"). False for what no later act undoes: an offer declined, a past date, a
         /// recommendation, another visit's procedure.
         var yieldsToPerformed: Bool?
+        /// For `performed` cues: whether the act outranks what the section implies (default
+        /// true). False for a bare "was performed", which in a history or records section tells
+        /// an earlier act; a cue tied to this visit ("performed today") keeps it.
+        var outranksSection: Bool?
         /// For `terminate` cues: the words say what comes after causes what comes before
         /// ("due to", "secondary to"), which `explainedBy` reads.
         var causal: Bool?

@@ -126,7 +126,14 @@ struct NoteRun {
             let assertions = ContextRules.assertions(for: mention.range, sentence: mention.sentence, document: document, scan: scan, lexicon: lexicon,
                                                      kind: kind)
             guard let deciding = assertions.deciding else { affirmed.append(index); continue }
-            if kind == .procedure && assertions.contains(where: { $0.category == .uncertain }) { uncertainProcedures.append(index) }
+            // Only the doubt about whether it was done asks: "plan on ... possible injections" is
+            // a plan in its own words, already set aside as one; "P: injection today vs next
+            // visit" is planned only by its section, and the doubt stands.
+            if kind == .procedure && assertions.contains(where: { $0.category == .uncertain })
+                && !assertions.contains(where: { assertion in
+                    guard assertion.category != .uncertain, case .cue = assertion.source else { return false }
+                    return true
+                }) { uncertainProcedures.append(index) }
             let concept = lexicon.concepts[mention.concept]
             let key = "\(concept.id)|\(deciding.category.rawValue)|\(mention.sentence)"
             guard seenExclusions.insert(key).inserted else { continue }
