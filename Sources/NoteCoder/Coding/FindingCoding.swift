@@ -6,7 +6,9 @@ extension NoteRun {
     /// A side documented for a procedure tells the side of the condition it treats at the same
     /// site, and the other way round — but only when exactly one side is on offer.
     func shareSides(_ findings: inout [Finding]) {
-        for p in findings.indices where lexicon.concepts[findings[p].concept].kind == .procedure {
+        // A service with no side of its own (care management) neither takes nor gives one.
+        for p in findings.indices where lexicon.concepts[findings[p].concept].kind == .procedure
+            && lexicon.concepts[findings[p].concept].attributes.contains("side") {
             let supports = Set(lexicon.concepts[findings[p].concept].supports)
             let partners = findings.indices.filter {
                 supports.contains(lexicon.concepts[findings[$0].concept].id) && sameSite(findings[p], findings[$0])
@@ -49,6 +51,10 @@ extension NoteRun {
     /// Same site when both name a value of the same attribute and the values agree; a finding
     /// with no site is compatible with any.
     func sameSite(_ a: Finding, _ b: Finding) -> Bool {
+        // The spine's two code groups (cervical/thoracic, lumbar/sacral): a cervical facet block
+        // never points to lumbar spondylosis, whatever else the two share.
+        let groupsA = groups(a), groupsB = groups(b)
+        if !groupsA.isEmpty && !groupsB.isEmpty && groupsA.isDisjoint(with: groupsB) { return false }
         guard let siteA = a.site, let siteB = b.site else { return true }
         let attributeA = lexicon.concepts[a.concept].per, attributeB = lexicon.concepts[b.concept].per
         guard attributeA == attributeB, let name = attributeA, let attribute = lexicon.attribute(name) else { return true }
@@ -57,6 +63,46 @@ extension NoteRun {
               let keyA = attribute.values[siteA.value].properties[key],
               let keyB = attribute.values[siteB.value].properties[key] else { return false }
         return keyA == keyB
+    }
+
+    /// Levels named in the procedure's title that the procedure details never name, where the
+    /// details name levels of their own (title "L4-5", details "L5-S1"): a level decides units and
+    /// the diagnosis's region, so the provider must say which. A level counts as the same when
+    /// written as a segment or as the root that leaves below it (L5-S1 and L5).
+    func levelConflict(_ finding: Finding) -> (String, String, [Evidence])? {
+        let concept = lexicon.concepts[finding.concept]
+        guard let name = concept.attributes.first(where: { lexicon.attribute($0)?.levels == true }),
+              let attributeIndex = lexicon.attributeIndex[name] else { return nil }
+        var title = SpinalLevels(), details = SpinalLevels()
+        var titleSentences: [Int] = [], detailSentences: [Int] = []
+        for value in finding.values[name] ?? [] {
+            let sentence = document.sentenceIndex(containing: value.range.lowerBound)
+            if sectionHasTag(document.sections[document.sentences[sentence].section], "title"), let levels = value.levels {
+                title.formUnion(levels); titleSentences.append(sentence)
+            }
+        }
+        guard !title.isEmpty else { return nil }
+        for hit in scan.attributes where hit.attribute == attributeIndex {
+            let section = document.sections[document.sentences[hit.sentence].section]
+            guard sectionHasTag(section, "procedure"), !sectionHasTag(section, "title"), let levels = hit.levels else { continue }
+            details.formUnion(levels); detailSentences.append(hit.sentence)
+        }
+        let titleAt = title.vertebrae.union(title.segments), detailAt = details.vertebrae.union(details.segments)
+        guard !detailAt.isEmpty, titleAt.isDisjoint(with: detailAt) else { return nil }
+        let sentences = Array(Set(titleSentences + detailSentences)).sorted()
+        return (title.names.joined(separator: ", "), details.names.joined(separator: ", "), sentences.map { sentenceEvidence($0) })
+    }
+
+    /// The `group` property of every value the finding holds (its site included).
+    func groups(_ finding: Finding) -> Set<String> {
+        let concept = lexicon.concepts[finding.concept]
+        var result: Set<String> = []
+        func add(_ value: LinkedValue, of name: String) {
+            if let group = lexicon.attribute(name)?.values[value.value].properties["group"] { result.insert(group) }
+        }
+        if let site = finding.site, let per = concept.per { add(site, of: per) }
+        for (name, values) in finding.values { for value in values { add(value, of: name) } }
+        return result
     }
 
     func sidesAgree(_ a: String?, _ b: String?) -> Bool {
@@ -117,6 +163,9 @@ extension NoteRun {
         for (i, finding) in findings.enumerated() {
             guard let outcome = outcomes[i], lexicon.concepts[finding.concept].kind == .procedure else { continue }
             rules[i] = outcome
+            // A rule that codes nothing and asks nothing (a family routed elsewhere, "spinal
+            // injections are not joint codes") leaves nothing to query about.
+            if outcome.codes.isEmpty && outcome.query == nil { continue }
             var pending: [String] = []
             let about = describe(finding)
             if let query = outcome.query, !(query == "laterality" && !finding.conflictingSides.isEmpty) {
@@ -126,6 +175,9 @@ extension NoteRun {
             if !finding.conflictingSides.isEmpty {
                 pending.append("conflict")
                 queries.append(("conflict", about + " (documented as " + finding.conflictingSides.joined(separator: " and ") + ")", findingEvidence(finding)))
+            } else if let (title, details, evidence) = levelConflict(finding) {
+                pending.append("conflict")
+                queries.append(("conflict", about + " (levels documented as " + title + " in the title and " + details + " in the details)", evidence))
             }
             let needsSide = outcome.codes.contains { lexicon.procedures.code($0)?.sideModifiers == true }
             if needsSide && finding.side == nil && finding.conflictingSides.isEmpty {

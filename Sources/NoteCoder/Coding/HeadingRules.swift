@@ -80,7 +80,10 @@ extension NoteRun {
     /// "dental abscess" is a reason even where no code in the families follows from it.
     func documentsReason(_ findings: [Finding]) -> Bool {
         if findings.contains(where: { lexicon.concepts[$0.concept].kind == .condition }) { return true }
-        if excluded.contains(where: { $0.reason == "not-assessed" }) { return true }
+        // A condition seen but not coded is still a reason: "suspected facet arthropathy", a
+        // history of disc herniation, a symptom coded as its diagnosis.
+        let reasons: Set<String> = ["not-assessed", "uncertain", "historical", "suppressed"]
+        if excluded.contains(where: { reasons.contains($0.reason) && lexicon.concept($0.concept)?.kind == .condition }) { return true }
         return document.sections.contains { section in
             guard sectionHasTag(section, "diagnosis") else { return false }
             let body = (section.header?.upperBound ?? section.range.lowerBound)..<section.range.upperBound
