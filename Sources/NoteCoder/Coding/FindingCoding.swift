@@ -179,7 +179,11 @@ extension NoteRun {
                 pending.append("conflict")
                 queries.append(("conflict", about + " (levels documented as " + title + " in the title and " + details + " in the details)", evidence))
             }
-            let needsSide = outcome.codes.contains { lexicon.procedures.code($0)?.sideModifiers == true }
+            // A midline site (the sacrococcygeal joint, `paired: 'no'`) has no side to ask for.
+            let midline = finding.site.flatMap { site in
+                lexicon.concepts[finding.concept].per.flatMap { lexicon.attribute($0)?.values[site.value].properties["paired"] }
+            } == "no"
+            let needsSide = !midline && outcome.codes.contains { lexicon.procedures.code($0)?.sideModifiers == true }
             if needsSide && finding.side == nil && finding.conflictingSides.isEmpty {
                 pending.append("laterality")
                 queries.append(("laterality", about, findingEvidence(finding)))
