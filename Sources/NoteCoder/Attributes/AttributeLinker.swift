@@ -103,10 +103,10 @@ enum AttributeLinker {
             return (hit, i)
         }
         if candidates.isEmpty && (reach == .section || reach == .note) {
-            let section = document.sentences[mention.sentence].section
+            let sections = procedureSections(around: document.sentences[mention.sentence].section, document: document, lexicon: lexicon)
             candidates = scan.attributes.enumerated().compactMap { i, hit in
                 guard hit.attribute == attributeIndex, !negated.contains(i),
-                      document.sentences[hit.sentence].section == section else { return nil }
+                      sections.contains(document.sentences[hit.sentence].section) else { return nil }
                 return (hit, i)
             }
         }
@@ -126,6 +126,19 @@ enum AttributeLinker {
             return candidates.map(\.hit).sorted { $0.range.lowerBound < $1.range.lowerBound }
         }
         return candidates.first.map { [$0.hit] } ?? []
+    }
+
+    /// The section a mention is in; for a procedure title, also the sections that tell that
+    /// procedure (tag `procedure`): the title and its details are one procedure, so the level or
+    /// side written only in the details belongs to the title's procedure. A note's opening lines
+    /// before any heading ("CERVICAL FACET JOINT INJECTION WITH CONTRAST.") are its title.
+    static func procedureSections(around section: Int, document: Document, lexicon: Lexicon) -> Set<Int> {
+        func tagged(_ index: Int, _ tag: String) -> Bool {
+            document.sections[index].definition.map { lexicon.sections[$0].tags.contains(tag) } ?? false
+        }
+        let opening = section == 0 && document.sections[section].definition == nil
+        guard tagged(section, "title") || opening else { return [section] }
+        return Set(document.sections.indices.filter { $0 == section || (tagged($0, "procedure") && !tagged($0, "title")) })
     }
 
     /// The side word right next to a site word, when the side attribute binds to that attribute.
