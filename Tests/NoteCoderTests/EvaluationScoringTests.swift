@@ -128,7 +128,8 @@ struct EvaluationScoringTests {
             .init(id: "note-b"),
         ])
         let text = result.textReport()
-        #expect(text.contains("Scope: test/scope.yaml"))
+        // The scope is named by its own name and its file, so a figure says which families it scored.
+        #expect(text.contains("Scope: test scope (test/scope.yaml)"))
         #expect(text.contains("diagnoses        2     1     1      0.667   0.667  0.667"))
         #expect(text.contains("pairs            3     2     1      0.600   0.750  0.667"))
         #expect(text.contains("modifiers   2 of 3 matched lines correct (0.667)"))
@@ -223,14 +224,14 @@ struct EvaluationScoringTests {
         }
     }
 
-    @Test("the JSON has exactly the FORMAT.md keys plus failures, and is byte-stable")
+    @Test("the JSON has exactly the FORMAT.md keys plus failures and the scope's name, and is byte-stable")
     func jsonKeys() throws {
         let (result, _) = try Self.runTwoNoteSet()
         let data = try result.jsonData()
         #expect(try result.jsonData() == data)
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         #expect(Set(object.keys) == [
-            "notes", "scope", "diagnoses", "procedures", "pairs", "queries", "modifiers", "units", "perNote", "failures",
+            "notes", "scope", "scopeName", "diagnoses", "procedures", "pairs", "queries", "modifiers", "units", "perNote", "failures",
         ])
         for family in ["diagnoses", "procedures", "pairs", "queries"] {
             let figures = try #require(object[family] as? [String: Any])

@@ -44,6 +44,9 @@ public struct EvaluationResult: Codable, Sendable, Equatable {
     public var notes: Int
     /// The scope file as the caller named it.
     public var scope: String
+    /// The scope's own name ("scope v2 (spine and interventional)"), so a figure says which
+    /// families it scored.
+    public var scopeName: String? = nil
     public var diagnoses: PrecisionRecall
     public var procedures: PrecisionRecall
     public var pairs: PrecisionRecall
@@ -100,7 +103,7 @@ public struct EvaluationResult: Codable, Sendable, Equatable {
     /// wrong, since a list of forty clean notes would bury the three that matter.
     public func textReport() -> String {
         typealias T = EvaluationText
-        var out = "Scope: \(scope)\n"
+        var out = "Scope: " + (scopeName.map { "\($0) (\(scope))" } ?? scope) + "\n"
         out += "Notes scored: \(notes)"
         if !failures.isEmpty { out += " (\(failures.count) failure\(failures.count == 1 ? "" : "s"))" }
         out += "\n\n"

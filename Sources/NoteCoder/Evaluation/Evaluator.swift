@@ -81,6 +81,7 @@ public struct Evaluator: Sendable {
         failures: [EvaluationResult.Failure] = []
     ) -> EvaluationResult {
         var result = EvaluationResult(scope: scopeName)
+        result.scopeName = scope.name
         for (gold, predicted) in notes.sorted(by: { $0.gold.id < $1.gold.id }) {
             result.add(GoldComparison(gold: gold, predicted: predicted, scope: scope))
         }
