@@ -64,28 +64,3 @@ public struct ProcedureCatalogue: Sendable {
         return ProcedureCatalogue(codes: codes)
     }
 }
-
-/// Reads a header-first TSV into rows keyed by column name; CMS files are shipped as TSV.
-struct TSVTable {
-    var header: [String]
-    var rows: [[String]]
-
-    init(path: String, display: String) throws(LexiconProblem) {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw LexiconProblem(file: display, line: nil, entry: nil, message: "file not found")
-        }
-        var lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true).map {
-            $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
-        }
-        guard !lines.isEmpty else { throw LexiconProblem(file: display, line: 1, entry: nil, message: "empty table") }
-        header = lines.removeFirst().split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-        rows = lines.map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
-    }
-
-    func column(_ name: String, display: String) throws(LexiconProblem) -> Int {
-        guard let index = header.firstIndex(of: name) else {
-            throw LexiconProblem(file: display, line: 1, entry: nil, message: "missing column '\(name)'")
-        }
-        return index
-    }
-}
