@@ -22,6 +22,15 @@ private enum SpineTables {
         }
     }
 
+    /// The row of the shipped spine NCCI file for a pair still in force, and its modifier
+    /// indicator as written there.
+    static func statedPair(_ column1: String, _ column2: String) throws -> (line: Int, indicator: Int) {
+        let stated = try #require(try rows(ptpFile).first {
+            $0.fields["column1"] == column1 && $0.fields["column2"] == column2 && $0.fields["deletion_date"] == "99991231"
+        })
+        return (stated.line, try #require(Int(stated.fields["modifier_indicator"] ?? "")))
+    }
+
     /// The shared data's CMS folder (`$SHARED/data/cms`, else `../shared/data/cms` beside the
     /// checkout), when it is there.
     static var sharedCMS: URL? {
@@ -114,15 +123,12 @@ struct SpineCodeTablesTests {
 
     @Test("64451 (SI joint nerves) with 64493 (lumbar facet): the NCCI pair and indicator of the spine file")
     func siNervesWithFacet() throws {
-        let stated = try #require(try SpineTables.rows(SpineTables.ptpFile).first {
-            $0.fields["column1"] == "64451" && $0.fields["column2"] == "64493" && $0.fields["deletion_date"] == "99991231"
-        })
-        let indicator = try #require(Int(stated.fields["modifier_indicator"] ?? ""))
+        let (statedLine, indicator) = try SpineTables.statedPair("64451", "64493")
         #expect(indicator == 0)
         let chosen = try #require(try SharedLexicon.lexicon().claimEdits.ptp(on: SpineTables.day))
         let row = try #require(chosen.table.rows(column1: "64451", column2: "64493").first { $0.inForce(on: SpineTables.day) })
         #expect(row.modifierIndicator == indicator)
-        #expect(row.edition.file == SpineTables.ptpFile && row.line == stated.line)
+        #expect(row.edition.file == SpineTables.ptpFile && row.line == statedLine)
 
         // On a claim: 64493 is withdrawn, and the finding names the spine file.
         let result = try checkSpine([("64451", ["RT"]), ("64493", ["RT"])])
@@ -134,10 +140,7 @@ struct SpineCodeTablesTests {
 
     @Test("77003 with 64483: an NCCI pair (imaging is part of 64483) with the indicator the spine file gives")
     func fluoroscopyWithTransforaminal() throws {
-        let stated = try #require(try SpineTables.rows(SpineTables.ptpFile).first {
-            $0.fields["column1"] == "64483" && $0.fields["column2"] == "77003" && $0.fields["deletion_date"] == "99991231"
-        })
-        let indicator = try #require(Int(stated.fields["modifier_indicator"] ?? ""))
+        let (_, indicator) = try SpineTables.statedPair("64483", "77003")
         #expect(indicator == 1)
         let lexicon = try SharedLexicon.lexicon()
         let chosen = try #require(lexicon.claimEdits.ptp(on: SpineTables.day))
