@@ -73,7 +73,8 @@ public struct SpinalLevels: Sendable, Equatable {
 
     private enum Token: Equatable {
         case level(Int)
-        case pair(Int, Int)
+        /// Two adjacent levels written as one ('L45', 'L5S1'), by the upper one.
+        case pair(Int)
         /// A hyphen or dash: between adjacent levels it makes a segment ("L4-5").
         case hyphen
         /// "through", "thru", "to": a run, never a segment ("L4 to L5" is two vertebrae).
@@ -103,8 +104,8 @@ public struct SpinalLevels: Sendable, Equatable {
                 // a thoracic vertebra of two digits ("T12").
                 if digits == 2, b != UInt8(ascii: "T") {
                     let first = Int(bytes[j] - 48), second = Int(bytes[j + 1] - 48)
-                    if second == first + 1, let a = position(region: b, number: first), let c = position(region: b, number: second) {
-                        tokens.append(.pair(a, c)); region = b
+                    if second == first + 1, let a = position(region: b, number: first), position(region: b, number: second) != nil {
+                        tokens.append(.pair(a)); region = b
                     }
                     continue
                 }
@@ -116,7 +117,7 @@ public struct SpinalLevels: Sendable, Equatable {
                 if i + 1 < bytes.count, regions.contains(upper(bytes[i])), isDigit(bytes[i + 1]),
                    i + 2 >= bytes.count || !isDigit(bytes[i + 2]),
                    let next = position(region: upper(bytes[i]), number: Int(bytes[i + 1] - 48)), next == at + 1 {
-                    tokens.append(.pair(at, next)); region = upper(bytes[i]); i += 2
+                    tokens.append(.pair(at)); region = upper(bytes[i]); i += 2
                     continue
                 }
                 tokens.append(.level(at))
@@ -159,7 +160,7 @@ public struct SpinalLevels: Sendable, Equatable {
         func add(_ t: Token) {
             switch t {
             case let .level(a): result.vertebrae.insert(a)
-            case let .pair(a, _): result.segments.insert(a)
+            case let .pair(a): result.segments.insert(a)
             default: break
             }
         }
@@ -173,7 +174,7 @@ public struct SpinalLevels: Sendable, Equatable {
                     // "L4-5", "C7-T1": one segment. A segment written this way may itself open
                     // a run ("L3-4 to L5-S1").
                     if k + 4 < tokens.count, tokens[k + 3] == .range || tokens[k + 3] == .hyphen,
-                       case let .pair(z, _) = tokens[k + 4], z >= x {
+                       case let .pair(z) = tokens[k + 4], z >= x {
                         result.segments.formUnion(x...z); k += 5; continue
                     }
                     if k + 5 < tokens.count, tokens[k + 3] == .range,
@@ -184,7 +185,7 @@ public struct SpinalLevels: Sendable, Equatable {
                     result.segments.insert(x); k += 3; continue
                 case let (.level(x), .level(y)) where y > x:
                     result.vertebrae.formUnion(x...y); k += 3; continue
-                case let (.pair(x, _), .pair(y, _)) where y >= x:
+                case let (.pair(x), .pair(y)) where y >= x:
                     result.segments.formUnion(x...y); k += 3; continue
                 default:
                     break
@@ -197,6 +198,6 @@ public struct SpinalLevels: Sendable, Equatable {
     }
 }
 
-extension UInt8 {
+private extension UInt8 {
     var isASCIILetter: Bool { (self >= 65 && self <= 90) || (self >= 97 && self <= 122) }
 }
