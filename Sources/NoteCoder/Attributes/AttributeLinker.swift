@@ -11,6 +11,10 @@ enum AttributeLinker {
         let sideIndex = lexicon.attributeIndex["side"]
         var grouped: [String: Finding] = [:]
         var order: [String] = []
+        // The sections that tell a procedure (tag `procedure`, not a title), found once per note.
+        let details = Set(document.sections.indices.filter {
+            lexicon.section(document.sections[$0], hasTag: "procedure") && !lexicon.section(document.sections[$0], hasTag: "title")
+        })
 
         for mentionIndex in affirmed {
             let mention = scan.mentions[mentionIndex]
@@ -18,7 +22,8 @@ enum AttributeLinker {
             var values: [String: [LinkedValue]] = [:]
             for name in concept.attributes {
                 guard let attributeIndex = lexicon.attributeIndex[name] else { continue }
-                let linked = link(attributeIndex, to: mentionIndex, document: document, scan: scan, lexicon: lexicon, negated: negatedAttributes)
+                let linked = link(attributeIndex, to: mentionIndex, document: document, scan: scan, lexicon: lexicon,
+                                  negated: negatedAttributes, details: details)
                 values[name] = linked.map { hit in
                     LinkedValue(value: hit.value, range: hit.range,
                                 side: boundSide(of: hit, sideIndex: sideIndex, scan: scan, lexicon: lexicon, negated: negatedAttributes),
@@ -85,7 +90,8 @@ enum AttributeLinker {
     /// The hits of one attribute that belong to a mention: in its sentence, owned by the nearest
     /// mention of the same kind; or, for attributes that reach the section, the nearest there.
     static func link(
-        _ attributeIndex: Int, to mentionIndex: Int, document: Document, scan: Scan, lexicon: Lexicon, negated: Set<Int>
+        _ attributeIndex: Int, to mentionIndex: Int, document: Document, scan: Scan, lexicon: Lexicon, negated: Set<Int>,
+        details: Set<Int>
     ) -> [AttributeHit] {
         let mention = scan.mentions[mentionIndex]
         let attribute = lexicon.attributes[attributeIndex]
@@ -103,7 +109,7 @@ enum AttributeLinker {
             return (hit, i)
         }
         if candidates.isEmpty && (reach == .section || reach == .note) {
-            let sections = procedureSections(around: document.sentences[mention.sentence].section, document: document, lexicon: lexicon)
+            let sections = procedureSections(around: document.sentences[mention.sentence].section, document: document, lexicon: lexicon, details: details)
             candidates = scan.attributes.enumerated().compactMap { i, hit in
                 guard hit.attribute == attributeIndex, !negated.contains(i),
                       sections.contains(document.sentences[hit.sentence].section) else { return nil }
@@ -132,13 +138,10 @@ enum AttributeLinker {
     /// procedure (tag `procedure`): the title and its details are one procedure, so the level or
     /// side written only in the details belongs to the title's procedure. A note's opening lines
     /// before any heading ("CERVICAL FACET JOINT INJECTION WITH CONTRAST.") are its title.
-    static func procedureSections(around section: Int, document: Document, lexicon: Lexicon) -> Set<Int> {
-        func tagged(_ index: Int, _ tag: String) -> Bool {
-            document.sections[index].definition.map { lexicon.sections[$0].tags.contains(tag) } ?? false
-        }
+    static func procedureSections(around section: Int, document: Document, lexicon: Lexicon, details: Set<Int>) -> Set<Int> {
         let opening = section == 0 && document.sections[section].definition == nil
-        guard tagged(section, "title") || opening else { return [section] }
-        return Set(document.sections.indices.filter { $0 == section || (tagged($0, "procedure") && !tagged($0, "title")) })
+        guard lexicon.section(document.sections[section], hasTag: "title") || opening else { return [section] }
+        return details.union([section])
     }
 
     /// The side word right next to a site word, when the side attribute binds to that attribute.

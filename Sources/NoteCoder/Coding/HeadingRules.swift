@@ -4,7 +4,7 @@
 /// (the heading that lists the procedures done).
 extension NoteRun {
     func sectionHasTag(_ section: Section, _ tag: String) -> Bool {
-        section.definition.map { lexicon.sections[$0].tags.contains(tag) } ?? false
+        lexicon.section(section, hasTag: tag)
     }
 
     func noteHasTag(_ tag: String) -> Bool {

@@ -54,6 +54,11 @@ public struct Lexicon: Sendable {
     let attributeIndex: [String: Int]
 
     public func concept(_ id: String) -> ConceptDefinition? { conceptIndex[id].map { concepts[$0] } }
+
+    /// Whether a note's section is headed by a header carrying `tag` in `sections.yaml`.
+    func section(_ section: Section, hasTag tag: String) -> Bool {
+        section.definition.map { sections[$0].tags.contains(tag) } ?? false
+    }
     public func attribute(_ id: String) -> AttributeDefinition? { attributeIndex[id].map { attributes[$0] } }
 }
 
