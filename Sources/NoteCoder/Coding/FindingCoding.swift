@@ -225,9 +225,10 @@ extension NoteRun {
                 // An add-on goes only with the primaries the CMS add-on table lists for it, so a
                 // rule may offer 77002 and 77003 and the finding's own code picks one.
                 let primaries = Set(lines.filter { $0.finding == i }.map(\.code))
-                for code in rule.codes where lexicon.procedures.code(code)?.validity.contains(day) == true
-                    && (lexicon.procedures.code(code)?.addOnTo.isEmpty ?? true || !primaries.isDisjoint(with: lexicon.procedures.code(code)?.addOnTo ?? []))
-                    && alsoDone.insert(concept.id + "|" + code).inserted {
+                for code in rule.codes {
+                    guard let facts = lexicon.procedures.code(code), facts.validity.contains(day),
+                          facts.addOnTo.isEmpty || !primaries.isDisjoint(with: facts.addOnTo),
+                          alsoDone.insert(concept.id + "|" + code).inserted else { continue }
                     let pointers = lines.first { $0.finding == i }?.diagnoses ?? []
                     lines.append(ClaimLine(code: code, modifiers: [], units: 1, finding: i, queries: [], diagnoses: pointers))
                 }

@@ -8,6 +8,12 @@ public struct Assertion: Sendable, Equatable {
     }
     public var category: AssertionCategory
     public var source: Source
+
+    /// Said by a cue in the sentence, not only implied by the section.
+    public var fromCue: Bool {
+        if case .cue = source { return true }
+        return false
+    }
 }
 
 extension Array where Element == Assertion {

@@ -130,10 +130,7 @@ struct NoteRun {
             // a plan in its own words, already set aside as one; "P: injection today vs next
             // visit" is planned only by its section, and the doubt stands.
             if kind == .procedure && assertions.contains(where: { $0.category == .uncertain })
-                && !assertions.contains(where: { assertion in
-                    guard assertion.category != .uncertain, case .cue = assertion.source else { return false }
-                    return true
-                }) { uncertainProcedures.append(index) }
+                && !assertions.contains(where: { $0.category != .uncertain && $0.fromCue }) { uncertainProcedures.append(index) }
             let concept = lexicon.concepts[mention.concept]
             let key = "\(concept.id)|\(deciding.category.rawValue)|\(mention.sentence)"
             guard seenExclusions.insert(key).inserted else { continue }
@@ -150,7 +147,7 @@ struct NoteRun {
         var deniedAttributes: Set<Int> = []
         for (index, hit) in scan.attributes.enumerated() {
             let assertions = ContextRules.assertions(for: hit.range, sentence: hit.sentence, document: document, scan: scan, lexicon: lexicon)
-            if assertions.contains(where: { $0.category == .negated && { if case .cue = $0.source { true } else { false } }($0) }) {
+            if assertions.contains(where: { $0.category == .negated && $0.fromCue }) {
                 deniedAttributes.insert(index)
             }
         }
