@@ -108,6 +108,9 @@ enum AttributeLinker {
             if rivals.contains(where: { distance(hit.range, scan.mentions[$0].range) < mine }) { return nil }
             return (hit, i)
         }
+        if candidates.isEmpty && attribute.distributes {
+            candidates = listNeighbourValues(attributeIndex, for: mentionIndex, rivals: rivals, scan: scan, negated: negated)
+        }
         if candidates.isEmpty && (reach == .section || reach == .note) {
             let sections = procedureSections(around: document.sentences[mention.sentence].section, document: document, lexicon: lexicon, details: details)
             candidates = scan.attributes.enumerated().compactMap { i, hit in
@@ -132,6 +135,50 @@ enum AttributeLinker {
             return candidates.map(\.hit).sorted { $0.range.lowerBound < $1.range.lowerBound }
         }
         return candidates.first.map { [$0.hit] } ?? []
+    }
+
+    /// For a mention that owns no value of a distributing attribute in its sentence: the values
+    /// its neighbour in a list owns. "L4-L5 and L5-S1 degenerative disk disease/disk
+    /// protrusions/spondylosis" names the levels once for the whole list, so the nearest-owner
+    /// rule would give them to the first diagnosis only. The neighbour is the nearest mention of
+    /// the same kind before this one (else after it) that owns values, with no value of the
+    /// attribute between them; "L4-5 herniation and C5-6 spondylosis" keeps each level with its
+    /// own diagnosis.
+    static func listNeighbourValues(
+        _ attributeIndex: Int, for mentionIndex: Int, rivals: [Int], scan: Scan, negated: Set<Int>
+    ) -> [(hit: AttributeHit, index: Int)] {
+        let mention = scan.mentions[mentionIndex]
+        let hits = scan.attributesBySentence[mention.sentence].filter {
+            scan.attributes[$0].attribute == attributeIndex && !negated.contains($0)
+        }
+        guard !hits.isEmpty else { return [] }
+        let group = rivals + [mentionIndex]
+        func owner(_ hit: Int) -> Int? {
+            group.min { distance(scan.attributes[hit].range, scan.mentions[$0].range) < distance(scan.attributes[hit].range, scan.mentions[$1].range) }
+        }
+        func valueBetween(_ gap: Range<Int>) -> Bool {
+            hits.contains { gap.contains(scan.attributes[$0].range.lowerBound) }
+        }
+        // Walk the list outwards from the mention, first backwards, then forwards; a value met on
+        // the way belongs to a diagnosis of its own and ends the walk.
+        let before = rivals.filter { scan.mentions[$0].range.upperBound <= mention.range.lowerBound }
+            .sorted { scan.mentions[$0].range.lowerBound > scan.mentions[$1].range.lowerBound }
+        let after = rivals.filter { scan.mentions[$0].range.lowerBound >= mention.range.upperBound }
+            .sorted { scan.mentions[$0].range.lowerBound < scan.mentions[$1].range.lowerBound }
+        for (neighbours, backwards) in [(before, true), (after, false)] {
+            for neighbour in neighbours {
+                // Only a value at the list's end (before its first diagnosis, after its last)
+                // speaks for the list: "protrusion at C5-6 with multilevel disc disease" does not.
+                let range = scan.mentions[neighbour].range
+                let owned = hits.filter {
+                    owner($0) == neighbour
+                        && (backwards ? scan.attributes[$0].range.upperBound <= range.lowerBound : scan.attributes[$0].range.lowerBound >= range.upperBound)
+                }
+                if !owned.isEmpty { return owned.map { (scan.attributes[$0], $0) } }
+                if valueBetween(backwards ? range.upperBound..<mention.range.lowerBound : mention.range.upperBound..<range.lowerBound) { break }
+            }
+        }
+        return []
     }
 
     /// The section a mention is in; for a procedure title, also the sections that tell that

@@ -23,12 +23,26 @@ extension NoteRun {
     /// history still counts. A heading holding only words the lexicons do not know still says
     /// what the encounter was for.
     mutating func keepAssessed(_ affirmed: [Int]) -> [Int] {
+        // What a study showed (a section tagged `results`) is the study's reading, not a diagnosis
+        // the provider makes: a structural or symptom concept named there is context, heading or no.
+        let studied = Set(affirmed.filter { mentionUnderTag($0, "results") })
+        let affirmed = setAside(affirmed, reason: "not-assessed", cue: "a study's finding, not a diagnosis the note states") { concept, _ in
+            concept.kind == .condition && concept.symptom
+        } where: { studied.contains($0) }
         guard noteHasTag("diagnosis") else { return affirmed }
         let assessed = Set(affirmed.filter { lexicon.concepts[scan.mentions[$0].concept].kind == .condition && mentionUnderTag($0, "diagnosis") }
             .map { scan.mentions[$0].concept })
-        return setAside(affirmed, reason: "not-assessed", cue: "not among the diagnoses the note states under its diagnosis headings") { concept, id in
+        let remaining = setAside(affirmed, reason: "not-assessed", cue: "not among the diagnoses the note states under its diagnosis headings") { concept, id in
             concept.kind == .condition && concept.symptom && !assessed.contains(id)
         }
+        // A definitive diagnosis told only as background (the history, the exam, a study: sections
+        // tagged `background`) beside a diagnosis heading that leaves it out is not this
+        // encounter's either ("suffers from ... DJD" in a cardiology follow-up whose impression is
+        // knee pain). One the plan or the procedure speaks of stays.
+        let told = Set(remaining.filter { mentionUnderTag($0, "background") })
+        return setAside(remaining, reason: "not-assessed", cue: "named only in the history, exam or studies, not among the diagnoses the note states") { concept, id in
+            concept.kind == .condition && !assessed.contains(id)
+        } where: { told.contains($0) }
     }
 
     /// In an operative report that lists what was done under a heading for it, the procedures
@@ -60,12 +74,14 @@ extension NoteRun {
 
     /// Drops the mentions `drop` picks, and lists each concept dropped once under "seen, not
     /// coded" with the sentence that named it.
-    mutating func setAside(_ affirmed: [Int], reason: String, cue: String, drop: (ConceptDefinition, Int) -> Bool) -> [Int] {
+    mutating func setAside(
+        _ affirmed: [Int], reason: String, cue: String, drop: (ConceptDefinition, Int) -> Bool, where place: (Int) -> Bool = { _ in true }
+    ) -> [Int] {
         var reported: Set<Int> = []
         return affirmed.filter { index in
             let mention = scan.mentions[index]
             let concept = lexicon.concepts[mention.concept]
-            guard drop(concept, mention.concept) else { return true }
+            guard place(index), drop(concept, mention.concept) else { return true }
             if reported.insert(mention.concept).inserted {
                 excluded.append(ExcludedFinding(concept: concept.id, label: concept.label, reason: reason, cue: cue,
                                                 evidence: sentenceEvidence(mention.sentence)))

@@ -106,6 +106,11 @@ public struct AttributeDefinition: Sendable {
     public var multiple: Bool
     public var numeric: Bool
     public var levels: Bool = false
+    /// A value written before (or after) a list of findings belongs to each finding of the list
+    /// that names none of its own ("L4-L5 and L5-S1 disc disease/protrusions/spondylosis").
+    public var distributes: Bool = false
+    /// The readings of a cue in its sentence that take a value away from the findings near it.
+    public var deniedBy: Set<AssertionCategory> = [.negated]
     public var binds: [String]
     public var siteKey: String?
     public var values: [AttributeValueDefinition]

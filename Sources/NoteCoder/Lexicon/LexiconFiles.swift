@@ -96,6 +96,14 @@ struct AttributesFile: Codable {
         /// Values are spinal levels ("L4-5 and L5-S1", "T6 through T9"): each hit is read as
         /// levels, and rules test `attr.levels` or `attr.joints` (see `SpinalLevels`).
         var levels: Bool?
+        /// A value written with a list of findings ("L4-L5 and L5-S1 degenerative disc disease,
+        /// protrusions and spondylosis") belongs to every finding of the list that names none of
+        /// its own, not only to the nearest one.
+        var distributes: Bool?
+        /// The cue readings that deny a value (default: negated). A value that states a clinical
+        /// fact of its own ("with radiculopathy") is also denied where it is hedged ("clinical
+        /// correlation for L5 radiculopathy") or past ("the radiculopathy resolved").
+        var deniedBy: [AssertionCategory]?
         /// Attributes whose values take their own side from the side word next to them
         /// ("right knee and left shoulder"), rather than from the finding as a whole.
         var binds: [String]?

@@ -187,7 +187,7 @@ struct LexiconLoader {
             }
             definitions.append(AttributeDefinition(
                 id: attribute.id, label: attribute.label ?? attribute.id, reach: attribute.reach ?? .sentence,
-                multiple: attribute.multiple ?? false, numeric: attribute.numeric ?? false, levels: attribute.levels ?? false, binds: attribute.binds ?? [], siteKey: attribute.siteKey, values: values, location: location))
+                multiple: attribute.multiple ?? false, numeric: attribute.numeric ?? false, levels: attribute.levels ?? false, distributes: attribute.distributes ?? false, deniedBy: Set(attribute.deniedBy ?? [.negated]), binds: attribute.binds ?? [], siteKey: attribute.siteKey, values: values, location: location))
             alternatives.append(own)
         }
         for attribute in definitions {

@@ -147,7 +147,8 @@ struct NoteRun {
         var deniedAttributes: Set<Int> = []
         for (index, hit) in scan.attributes.enumerated() {
             let assertions = ContextRules.assertions(for: hit.range, sentence: hit.sentence, document: document, scan: scan, lexicon: lexicon)
-            if assertions.contains(where: { $0.category == .negated && $0.fromCue }) {
+            let denying = lexicon.attributes[hit.attribute].deniedBy
+            if assertions.contains(where: { denying.contains($0.category) && $0.fromCue }) {
                 deniedAttributes.insert(index)
             }
         }
