@@ -115,13 +115,15 @@ enum AttributeLinker {
             let sections = procedureSections(around: document.sentences[mention.sentence].section, document: document, lexicon: lexicon, details: details)
             candidates = scan.attributes.enumerated().compactMap { i, hit in
                 guard hit.attribute == attributeIndex, !negated.contains(i),
-                      sections.contains(document.sentences[hit.sentence].section) else { return nil }
+                      sections.contains(document.sentences[hit.sentence].section),
+                      !claimedElsewhere(hit, attributeId: attribute.id, from: mention, scan: scan, lexicon: lexicon) else { return nil }
                 return (hit, i)
             }
         }
         if candidates.isEmpty && reach == .note {
             candidates = scan.attributes.enumerated().compactMap { i, hit in
-                guard hit.attribute == attributeIndex, !negated.contains(i) else { return nil }
+                guard hit.attribute == attributeIndex, !negated.contains(i),
+                      !claimedElsewhere(hit, attributeId: attribute.id, from: mention, scan: scan, lexicon: lexicon) else { return nil }
                 return (hit, i)
             }
         }
@@ -135,6 +137,21 @@ enum AttributeLinker {
             return candidates.map(\.hit).sorted { $0.range.lowerBound < $1.range.lowerBound }
         }
         return candidates.first.map { [$0.hit] } ?? []
+    }
+
+    /// Whether a value read beyond its sentence (the section, the note) was written, in another sentence, with a
+    /// different diagnosis that takes the same attribute: "Lumbar spinal stenosis ... with
+    /// intermittent lower extremity radiculopathy" ties the radiculopathy to the stenosis, so the
+    /// disc degeneration of another impression line is not "with radiculopathy" by it.
+    static func claimedElsewhere(_ hit: AttributeHit, attributeId: String, from mention: Mention, scan: Scan, lexicon: Lexicon) -> Bool {
+        guard hit.sentence != mention.sentence else { return false }
+        let kind = lexicon.concepts[mention.concept].kind
+        return scan.mentionsBySentence[hit.sentence].contains { other in
+            let candidate = scan.mentions[other]
+            let concept = lexicon.concepts[candidate.concept]
+            return candidate.concept != mention.concept && concept.kind == kind && !candidate.range.overlaps(hit.range)
+                && concept.attributes.contains(attributeId)
+        }
     }
 
     /// For a mention that owns no value of a distributing attribute in its sentence: the values
