@@ -6,7 +6,8 @@ enum AttributeLinker {
     static let followingReach = 3
 
     static func findings(
-        affirmed: [Int], document: Document, scan: Scan, lexicon: Lexicon, negatedAttributes: Set<Int>
+        affirmed: [Int], document: Document, scan: Scan, lexicon: Lexicon, negatedAttributes: Set<Int>,
+        stated: (Int) -> Bool = { _ in false }
     ) -> [Finding] {
         let sideIndex = lexicon.attributeIndex["side"]
         var grouped: [String: Finding] = [:]
@@ -63,9 +64,12 @@ enum AttributeLinker {
                   let attribute = lexicon.attribute(per) else { return finding.site == nil }
             return site.inferred || attribute.values[site.value].properties["vague"] == "yes"
         }
+        // A vague site the note states under a diagnosis heading ("left L3, L4 and L5 roots") gives
+        // way only to a precise one stated there too, not to one read from the history.
+        func isStated(_ finding: Finding) -> Bool { finding.mentions.contains(where: stated) }
         return findings.filter { finding in
             lexicon.concepts[finding.concept].per == nil || !isVague(finding)
-                || !findings.contains { $0.concept == finding.concept && !isVague($0) }
+                || !findings.contains { $0.concept == finding.concept && !isVague($0) && (isStated($0) || !isStated(finding)) }
         }
     }
 

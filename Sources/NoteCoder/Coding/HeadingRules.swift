@@ -45,6 +45,36 @@ extension NoteRun {
         } where: { told.contains($0) }
     }
 
+    /// A diagnosis stated at a site under a diagnosis heading ("Lumbar spondylosis with
+    /// radiculopathy (left L3, L4 and L5 roots)") is coded at the sites stated there: the same
+    /// diagnosis at another site told only elsewhere (an MRI read in the history: "foraminal
+    /// narrowing ... L5-S1") is not a second diagnosis of the encounter. Where the stated one
+    /// names no site, the rest of the note still says where it is.
+    mutating func keepAssessedSites(_ findings: [Finding]) -> [Finding] {
+        guard noteHasTag("diagnosis") else { return findings }
+        func assessed(_ finding: Finding) -> Bool { finding.mentions.contains { mentionUnderTag($0, "diagnosis") } }
+        let stated = findings.filter { $0.site != nil && assessed($0) }
+        // The paired concepts that read one diagnosis (`suppressedBy` either way: the cervical and
+        // the lumbar reading of "herniated discs at C4-5") state it together.
+        func sameDiagnosis(_ a: Int, _ b: Int) -> Bool {
+            a == b || lexicon.concepts[a].suppressedBy.contains(lexicon.concepts[b].id) || lexicon.concepts[b].suppressedBy.contains(lexicon.concepts[a].id)
+        }
+        var kept: [Finding] = []
+        for finding in findings {
+            let concept = lexicon.concepts[finding.concept]
+            if concept.kind == .condition, concept.per != nil, let site = finding.site, !assessed(finding),
+               stated.contains(where: { sameDiagnosis($0.concept, finding.concept) }),
+               !stated.contains(where: { sameDiagnosis($0.concept, finding.concept) && $0.site?.value == site.value }) {
+                excluded.append(ExcludedFinding(concept: concept.id, label: concept.label, reason: "not-assessed",
+                                                cue: "a site named only outside the diagnosis headings, which state the diagnosis at other sites",
+                                                evidence: sentenceEvidence(scan.mentions[finding.mentions[0]].sentence)))
+                continue
+            }
+            kept.append(finding)
+        }
+        return kept
+    }
+
     /// In an operative report that lists what was done under a heading for it, the procedures
     /// coded are those listed; one told only in the details is part of a listed operation (a
     /// surgeon's block, or an injection at the end of a case).

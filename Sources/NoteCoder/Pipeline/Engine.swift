@@ -163,7 +163,10 @@ struct NoteRun {
             queries.append(("performed", lexicon.concepts[mention.concept].label, [sentenceEvidence(mention.sentence)]))
         }
 
-        var findings = AttributeLinker.findings(affirmed: affirmed, document: document, scan: scan, lexicon: lexicon, negatedAttributes: deniedAttributes)
+        let underDiagnosis = Set(affirmed.filter { mentionUnderTag($0, "diagnosis") })
+        var findings = AttributeLinker.findings(affirmed: affirmed, document: document, scan: scan, lexicon: lexicon, negatedAttributes: deniedAttributes,
+                                                stated: { underDiagnosis.contains($0) })
+        findings = keepAssessedSites(findings)
         shareSides(&findings)
 
         // Codes per finding.
