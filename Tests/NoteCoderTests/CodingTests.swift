@@ -71,13 +71,28 @@ struct DiagnosisCodingTests {
         #expect(report.diagnoses.count == 2)
     }
 
-    @Test("osteoarthritis with no joint named is M19.90 pending a site query")
+    @Test("osteoarthritis with no joint named and nothing done for it is M19.90, not queried")
     func oaNoJoint() throws {
         let report = try SharedLexicon.code("ASSESSMENT: Osteoarthritis.\nPLAN: Continue acetaminophen.\n", date: day)
         #expect(report.diagnosisCodes == ["M19.90"])
-        #expect(report.diagnoses.first?.status == "pending-query")
+        #expect(report.diagnoses.first?.status == "suggested")
+        #expect(report.queryKinds.isEmpty)
+    }
+
+    @Test("osteoarthritis with no joint named, injected today, is M19.90 pending a site query")
+    func oaNoJointInjected() throws {
+        let report = try SharedLexicon.code(
+            "ASSESSMENT: Osteoarthritis.\nPROCEDURE: Joint injection with 40 mg triamcinolone was performed today; tolerated well.\n", date: day)
+        #expect(report.diagnosisCodes == ["M19.90"])
         #expect(report.diagnoses.first?.pendingQueries == ["site"])
-        #expect(report.queryKinds == ["site"])
+        #expect(report.queryKinds.contains("site"))
+    }
+
+    @Test("arthritis with no kind named is osteoarthritis by the Index; a named kind is not")
+    func arthritisNOS() throws {
+        #expect(try SharedLexicon.code("IMPRESSION:\n8. Arthritis.\n", date: day).diagnosisCodes == ["M19.90"])
+        #expect(try SharedLexicon.code("IMPRESSION: Right knee arthritis.\n", date: day).diagnosisCodes == ["M17.11"])
+        #expect(try SharedLexicon.code("IMPRESSION: Rheumatoid arthritis. Psoriatic arthritis.\n", date: day).diagnosisCodes.isEmpty)
     }
 
     @Test("negated osteoarthritis is not coded; it is listed as negated with the cue quoted")

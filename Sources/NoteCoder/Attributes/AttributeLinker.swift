@@ -101,9 +101,12 @@ enum AttributeLinker {
         let attribute = lexicon.attributes[attributeIndex]
         let reach = lexicon.concepts[mention.concept].reach[attribute.id] ?? attribute.reach
         let kind = lexicon.concepts[mention.concept].kind
+        // A mention that spans this one ("chronic left leg pain" around "leg pain") reads the same
+        // words more widely; it does not take their side or site away.
         let rivals = scan.mentionsBySentence[mention.sentence].filter {
             $0 != mentionIndex && lexicon.concepts[scan.mentions[$0].concept].kind == kind
                 && scan.mentions[$0].concept != mention.concept
+                && !(scan.mentions[$0].range.lowerBound <= mention.range.lowerBound && scan.mentions[$0].range.upperBound >= mention.range.upperBound)
         }
         var candidates: [(hit: AttributeHit, index: Int)] = scan.attributesBySentence[mention.sentence].compactMap { i in
             let hit = scan.attributes[i]

@@ -131,6 +131,10 @@ extension NoteRun {
 
     mutating func buildDiagnoses(_ findings: [Finding], _ outcomes: [RuleOutcome?]) -> [DiagnosisSuggestion] {
         var result: [DiagnosisSuggestion] = []
+        // The conditions a procedure of this note is done for (its `supports`): only for those
+        // does an unnamed site stop the claim. "Arthritis" on a cardiology problem list is coded
+        // as documented (M19.90), not queried.
+        let treated = Set(findings.filter { lexicon.concepts[$0.concept].kind == .procedure }.flatMap { lexicon.concepts[$0.concept].supports })
         for (i, finding) in findings.enumerated() {
             guard let outcome = outcomes[i], lexicon.concepts[finding.concept].kind == .condition else { continue }
             let concept = lexicon.concepts[finding.concept]
@@ -138,7 +142,7 @@ extension NoteRun {
             if !finding.conflictingSides.isEmpty {
                 pending.append("conflict")
                 queries.append(("conflict", describe(finding) + " (documented as " + finding.conflictingSides.joined(separator: " and ") + ")", findingEvidence(finding)))
-            } else if let query = outcome.query {
+            } else if let query = outcome.query, query != "site" || treated.contains(concept.id) {
                 pending.append(query)
                 queries.append((query, describe(finding), findingEvidence(finding)))
             }
