@@ -123,14 +123,14 @@ enum AttributeLinker {
             candidates = scan.attributes.enumerated().compactMap { i, hit in
                 guard hit.attribute == attributeIndex, !negated.contains(i),
                       sections.contains(document.sentences[hit.sentence].section),
-                      !claimedElsewhere(hit, attributeId: attribute.id, from: mention, scan: scan, lexicon: lexicon) else { return nil }
+                      !claimedElsewhere(hit, attributeId: attribute.id, from: mention, document: document, scan: scan, lexicon: lexicon) else { return nil }
                 return (hit, i)
             }
         }
         if candidates.isEmpty && reach == .note {
             candidates = scan.attributes.enumerated().compactMap { i, hit in
                 guard hit.attribute == attributeIndex, !negated.contains(i),
-                      !claimedElsewhere(hit, attributeId: attribute.id, from: mention, scan: scan, lexicon: lexicon) else { return nil }
+                      !claimedElsewhere(hit, attributeId: attribute.id, from: mention, document: document, scan: scan, lexicon: lexicon) else { return nil }
                 return (hit, i)
             }
         }
@@ -146,19 +146,31 @@ enum AttributeLinker {
         return candidates.first.map { [$0.hit] } ?? []
     }
 
-    /// Whether a value read beyond its sentence (the section, the note) was written, in another sentence, with a
-    /// different diagnosis that takes the same attribute: "Lumbar spinal stenosis ... with
-    /// intermittent lower extremity radiculopathy" ties the radiculopathy to the stenosis, so the
-    /// disc degeneration of another impression line is not "with radiculopathy" by it.
-    static func claimedElsewhere(_ hit: AttributeHit, attributeId: String, from mention: Mention, scan: Scan, lexicon: Lexicon) -> Bool {
-        guard hit.sentence != mention.sentence else { return false }
+    /// Whether a value read beyond the mention's own words (the section, the note) belongs to a
+    /// different diagnosis: the nearest mention in its sentence that takes the same attribute is
+    /// of another concept. "Lumbar spinal stenosis ... with intermittent lower extremity
+    /// radiculopathy" ties the radiculopathy to the stenosis, so the disc degeneration of another
+    /// impression line, or of the same list ("lumbar degenerative disc disease, lumbar
+    /// spondylosis, ... lumbar spinal stenosis primarily bilateral recess, intermittent lower
+    /// extremity radiculopathy"), is not "with radiculopathy" by it; in "lumbar radiculopathy,
+    /// degenerative disc disease, lumbar spinal stenosis" the disc is nearest and takes it.
+    static func claimedElsewhere(_ hit: AttributeHit, attributeId: String, from mention: Mention, document: Document, scan: Scan, lexicon: Lexicon) -> Bool {
         let kind = lexicon.concepts[mention.concept].kind
-        return scan.mentionsBySentence[hit.sentence].contains { other in
+        let takers = scan.mentionsBySentence[hit.sentence].filter { other in
             let candidate = scan.mentions[other]
             let concept = lexicon.concepts[candidate.concept]
-            return candidate.concept != mention.concept && concept.kind == kind && !candidate.range.overlaps(hit.range)
-                && concept.attributes.contains(attributeId)
+            return concept.kind == kind && !candidate.range.overlaps(hit.range) && concept.attributes.contains(attributeId)
         }
+        guard let nearest = takers.min(by: { distance(hit.range, scan.mentions[$0].range) < distance(hit.range, scan.mentions[$1].range) })
+        else { return false }
+        guard scan.mentions[nearest].concept != mention.concept else { return false }
+        guard hit.sentence == mention.sentence else { return true }
+        // In its own sentence, only a separate list item claims it: "degenerative disk
+        // disease/disk protrusions/spondylosis with radiculopathy" is one compound diagnosis with
+        // its radiculopathy, items parted by commas or semicolons are not.
+        let other = scan.mentions[nearest].range
+        let gap = min(other.lowerBound, mention.range.lowerBound)..<max(other.upperBound, mention.range.upperBound)
+        return document.bytes[gap].contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: ";") }
     }
 
     /// For a mention that owns no value of a distributing attribute in its sentence: the values

@@ -35,6 +35,35 @@ extension NoteRun {
         }
     }
 
+    /// In an operative report, the side the operation's title gives a site ("PROCEDURE PERFORMED:
+    /// Right shoulder hemiarthroplasty") holds for a diagnosis of that site written without one
+    /// ("3. Degenerative joint disease." beside "Glenohumeral ..."): the surgeon names the side
+    /// once, with the operation. Only where the title gives that site one side.
+    func sideFromOperation(_ findings: inout [Finding]) {
+        guard noteHasTag("operative"), let sideIndex = lexicon.attributeIndex["side"] else { return }
+        let titles = listingSections()
+        var titled: [(hit: AttributeHit, side: String)] = []
+        for hit in scan.attributes where titles.contains(document.sentences[hit.sentence].section) {
+            if let side = AttributeLinker.boundSide(of: hit, sideIndex: sideIndex, scan: scan, lexicon: lexicon, negated: []) {
+                titled.append((hit, side))
+            }
+        }
+        guard !titled.isEmpty else { return }
+        for f in findings.indices where findings[f].side == nil && findings[f].conflictingSides.isEmpty {
+            let concept = lexicon.concepts[findings[f].concept]
+            guard concept.kind == .condition, concept.attributes.contains("side"), let site = findings[f].site,
+                  let per = concept.per, let attributeIndex = lexicon.attributeIndex[per] else { continue }
+            let attribute = lexicon.attributes[attributeIndex]
+            func sameSite(_ value: Int) -> Bool {
+                if value == site.value { return true }
+                guard let key = attribute.siteKey, let a = attribute.values[value].properties[key] else { return false }
+                return a == attribute.values[site.value].properties[key]
+            }
+            let sides = Set(titled.filter { $0.hit.attribute == attributeIndex && sameSite($0.hit.value) }.map(\.side))
+            if sides.count == 1 { findings[f].side = sides.first }
+        }
+    }
+
     /// Whether a sentence names the symptom, then a causal cue, then the diagnosis.
     func saysDueTo(_ symptom: Finding, _ cause: Finding) -> Bool {
         for s in symptom.mentions.map({ scan.mentions[$0] }) {
@@ -118,7 +147,10 @@ extension NoteRun {
             guard !concept.suppressedBy.isEmpty || !concept.explainedBy.isEmpty else { continue }
             let by = findings.indices.first { j in
                 guard j != i, outcomes[j] != nil, sameSite(finding, findings[j]) else { return false }
-                let other = lexicon.concepts[findings[j].concept].id
+                let suppressor = lexicon.concepts[findings[j].concept]
+                let other = suppressor.id
+                if concept.suppressedBy.contains(other), let held = concept.suppressedWhenHolding, suppressor.attributes.contains(held),
+                   (findings[j].values[held] ?? []).isEmpty { return false }
                 return concept.suppressedBy.contains(other) || (concept.explainedBy.contains(other) && saysDueTo(finding, findings[j]))
             }
             guard let by else { continue }

@@ -129,6 +129,8 @@ public struct ConceptDefinition: Sendable {
     public var supports: [String]
     public var indicationQuery: Bool
     public var suppressedBy: [String]
+    /// A suppressor that takes this attribute suppresses only where its finding holds a value of it.
+    public var suppressedWhenHolding: String? = nil
     public var explainedBy: [String] = []
     public var symptom: Bool = false
     public var location: SourceLocation

@@ -161,6 +161,11 @@ struct ConceptFile: Codable {
         /// Conditions: concepts whose presence means this one is not coded (e.g. a definitive
         /// diagnosis that explains a symptom).
         var suppressedBy: [String]?
+        /// Conditions: an attribute the combination codes read ("with radiculopathy" from
+        /// `spine-neuro`). A `suppressedBy` concept that takes it suppresses this one only where
+        /// its finding holds a value of it: a lumbar radiculopathy gives way to the disc disorder
+        /// coded "with radiculopathy", not to a disc degeneration coded without it.
+        var suppressedWhenHolding: String?
         /// Conditions: concepts that keep this one from being coded only where the note says
         /// this one is due to them ("low back pain due to lumbar spondylosis"); otherwise both
         /// are coded, as ICD-10-CM has no Excludes1 note between them.

@@ -262,6 +262,7 @@ struct LexiconLoader {
                     id: concept.id, kind: concept.kind, label: concept.label, attributes: concept.attributes ?? [],
                     reach: concept.reach ?? [:], rules: rules, alsoRules: alsoRules, per: concept.per, supports: concept.supports ?? [],
                     indicationQuery: concept.indicationQuery ?? true, suppressedBy: concept.suppressedBy ?? [],
+                    suppressedWhenHolding: concept.suppressedWhenHolding,
                     explainedBy: concept.explainedBy ?? [], symptom: concept.symptom ?? false, location: location))
                 examples.append(ExampleSet(group: .concept, index: definitions.count - 1, id: concept.id, location: location, examples: concept.examples))
             }

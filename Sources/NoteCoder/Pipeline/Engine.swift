@@ -168,6 +168,7 @@ struct NoteRun {
                                                 stated: { underDiagnosis.contains($0) })
         findings = keepAssessedSites(findings)
         shareSides(&findings)
+        sideFromOperation(&findings)
 
         // Codes per finding.
         var outcomes: [RuleOutcome?] = findings.map { CodeSelector.select(for: $0, lexicon: lexicon, day: day, icd: icd) }
