@@ -30,8 +30,11 @@ extension NoteRun {
             concept.kind == .condition && concept.symptom
         } where: { studied.contains($0) }
         guard noteHasTag("diagnosis") else { return affirmed }
-        let assessed = Set(affirmed.filter { lexicon.concepts[scan.mentions[$0].concept].kind == .condition && mentionUnderTag($0, "diagnosis") }
-            .map { scan.mentions[$0].concept })
+        // The plan says what the visit treats ("physical therapy ... as well as treatment for his
+        // neck pain"): a condition named there is one of the encounter's.
+        let assessed = Set(affirmed.filter {
+            lexicon.concepts[scan.mentions[$0].concept].kind == .condition && (mentionUnderTag($0, "diagnosis") || mentionUnderTag($0, "treats"))
+        }.map { scan.mentions[$0].concept })
         let remaining = setAside(affirmed, reason: "not-assessed", cue: "not among the diagnoses the note states under its diagnosis headings") { concept, id in
             concept.kind == .condition && concept.symptom && !assessed.contains(id)
         }
