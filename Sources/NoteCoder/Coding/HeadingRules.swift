@@ -24,10 +24,11 @@ extension NoteRun {
     /// what the encounter was for.
     mutating func keepAssessed(_ affirmed: [Int]) -> [Int] {
         // What a study showed (a section tagged `results`) is the study's reading, not a diagnosis
-        // the provider makes: a structural or symptom concept named there is context, heading or no.
+        // the provider makes: a condition named only there ("CXR: ... Acromioclavicular
+        // osteoarthritis bilaterally" in an admission note) is context, heading or no.
         let studied = Set(affirmed.filter { mentionUnderTag($0, "results") })
         let affirmed = setAside(affirmed, reason: "not-assessed", cue: "a study's finding, not a diagnosis the note states") { concept, _ in
-            concept.kind == .condition && concept.symptom
+            concept.kind == .condition
         } where: { studied.contains($0) }
         guard noteHasTag("diagnosis") else { return affirmed }
         // The plan says what the visit treats ("physical therapy ... as well as treatment for his
