@@ -34,10 +34,14 @@ struct LexiconCommand: ParsableCommand {
                 Console.error("lexicon check: note: \(set) are searched at every position, not only where a pattern can begin: "
                     + "one of their patterns uses \\b, \\K, a verb or a look-behind that cannot be probed; batch runs are slower")
             }
+            // Every table with the rows it gave: a table that reads short shows here even when
+            // nothing else notices.
+            let tables = lexicon.tableRows.map { "  \($0.file): \($0.rows) row\($0.rows == 1 ? "" : "s")" }
             if failures.isEmpty {
-                Console.write("lexicon check: OK — \(summary)\n")
+                Console.write("lexicon check: OK — \(summary)\n" + tables.map { $0 + "\n" }.joined())
             } else {
                 Console.error("lexicon check: \(failures.count) example(s) failed — \(summary)")
+                for line in tables { Console.error(line) }
                 throw ExitStatus.badLexicon
             }
         }
