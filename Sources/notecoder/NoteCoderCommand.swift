@@ -83,7 +83,11 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json
 }
 
-func parseDay(_ text: String) throws -> Day {
-    guard let day = Day(iso: text) else { throw ValidationError("'\(text)' is not a date of the form YYYY-MM-DD") }
-    return day
+extension Day {
+    /// A `--date` flag, read by ArgumentParser with the other arguments (`@Option(transform:)`),
+    /// so a bad date is a usage error of the subcommand, shown with its own usage, before the
+    /// lexicons load. A transform rather than `ExpressibleByArgument`: its failable
+    /// `init?(argument:)` cannot say why a date is refused, and 2025-02-30 is written right.
+    /// ArgumentParser prints the reason after "The value '…' is invalid for '--date <yyyy-mm-dd>': ".
+    static func argument(_ text: String) throws -> Day { try Day(parsing: text) }
 }

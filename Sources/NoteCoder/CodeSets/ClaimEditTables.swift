@@ -525,12 +525,13 @@ struct EditTSV {
     func deletion(_ row: (Int, [String]), _ column: Int?) throws(LexiconProblem) -> Day? {
         let text = try field(row, column)
         if text == "99991231" || text.isEmpty { return nil }
-        let digits = Array(text)
-        guard digits.count == 8, let y = Int(String(digits[0..<4])), let m = Int(String(digits[4..<6])), let d = Int(String(digits[6..<8])),
-              Day.isValid(year: y, month: m, day: d) else {
+        do {
+            return try Day(compact: text)
+        } catch .notISO {
             throw LexiconProblem(file: display, line: row.0, entry: row.1.first, message: "deletion_date must be YYYYMMDD, found '\(text)'")
+        } catch {
+            throw LexiconProblem(file: display, line: row.0, entry: row.1.first, message: "deletion_date '\(text)': \(error)")
         }
-        return Day(year: y, month: m, day: d)
     }
 
     func ptp(_ edition: EditTableEdition) throws(LexiconProblem) -> PTPTable {
