@@ -10,7 +10,7 @@ struct Batch: ParsableCommand {
             interrupted run leaves whole lines and continues with --resume. Notes that cannot be \
             coded go to the errors file (id, record, line, reason; never the note's text) and \
             the run goes on. With --out, the queries and errors files default to \
-            <out>.queries.csv and <out>.errors.csv beside it.
+            <out>.queries.csv and <out>.errors.csv beside it. An empty input is a run of no notes.
 
             Exit status: 0 every note coded; 1 some notes failed (see the errors file); 64 bad \
             usage; 65 unreadable input (a CSV without the columns, a read error); 66 input not \
@@ -71,6 +71,7 @@ struct Batch: ParsableCommand {
         if maxNoteBytes < 1 { throw ValidationError("--max-note-bytes must be at least 1") }
         if resume && out == nil { throw ValidationError("--resume needs --out: it continues the results file of an earlier run") }
         if noQueries && queries != nil { throw ValidationError("--queries and --no-queries contradict each other") }
+        if input == "-" && inputFormat == .folder { throw ValidationError("- is standard input, not a folder: --input-format folder needs a folder") }
     }
 
     func run() throws {
