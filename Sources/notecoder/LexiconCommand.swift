@@ -14,6 +14,16 @@ struct LexiconCommand: ParsableCommand {
 
         func run() throws {
             let url = URL(fileURLWithPath: directory)
+            // A folder that is not there is one fact, not a problem in each file it should hold.
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
+                Console.error("lexicon check: \(directory): no such folder")
+                throw ExitStatus.inputMissing
+            }
+            guard isFolder.boolValue else {
+                Console.error("lexicon check: \(directory): not a folder")
+                throw ExitStatus.inputMissing
+            }
             let lexicon: Lexicon
             let examples: [ExampleSet]
             do {

@@ -12,7 +12,12 @@ struct NoteCoderCommand: ParsableCommand {
             65 bad input (unreadable note, invalid UTF-8, malformed file); 66 input not found; \
             78 the lexicons are invalid.
             """,
+        version: version,
         subcommands: [Suggest.self, LexiconCommand.self, Evaluate.self, Context.self, Serve.self, CodeLookup.self, Batch.self])
+
+    /// What `notecoder --version` prints. Raised by hand in a commit that changes what users
+    /// see: no build step reads it from git, and a checkout without tags has nothing to read.
+    static let version = "0.1.0"
 }
 
 /// Exit statuses documented in `notecoder --help` and the README.
