@@ -51,10 +51,11 @@ struct SuggestAPI: Sendable {
         let body = try decode(Data(buffer.readableBytesView))
         var day: Day?
         if let date = body.dateOfService, !date.isEmpty {
-            guard let parsed = Day(iso: date) else {
-                throw HTTPError(.badRequest, message: "dateOfService '\(date.prefix(40))' is not a date of the form YYYY-MM-DD")
+            do {
+                day = try Day(parsing: date)
+            } catch {
+                throw HTTPError(.badRequest, message: "dateOfService '\(date.prefix(40))' is not a date: \(error)")
             }
-            day = parsed
         }
         let id = body.id.map { String($0.prefix(120)) }.flatMap { $0.isEmpty ? nil : $0 } ?? "pasted"
         let note = Note(id: id, text: body.text, dateOfService: day)
@@ -73,10 +74,11 @@ struct SuggestAPI: Sendable {
         let code = try context.parameters.require("code")
         var day: Day?
         if let date = request.uri.queryParameters["date"].map(String.init), !date.isEmpty {
-            guard let parsed = Day(iso: date) else {
-                throw HTTPError(.badRequest, message: "date '\(date.prefix(40))' is not a date of the form YYYY-MM-DD")
+            do {
+                day = try Day(parsing: date)
+            } catch {
+                throw HTTPError(.badRequest, message: "date '\(date.prefix(40))' is not a date: \(error)")
             }
-            day = parsed
         }
         guard let facts = engine.lexicon.facts(about: code, on: day) else {
             throw HTTPError(.notFound, message: "\(code.prefix(40)) is not an ICD-10-CM code in the editions on hand nor a CPT/HCPCS code in NoteCoder's procedure catalogue")

@@ -10,7 +10,9 @@ struct Batch: ParsableCommand {
             interrupted run leaves whole lines and continues with --resume. Notes that cannot be \
             coded go to the errors file (id, record, line, reason; never the note's text) and \
             the run goes on. With --out, the queries and errors files default to \
-            <out>.queries.csv and <out>.errors.csv beside it.
+            <out>.queries.csv and <out>.errors.csv beside it. A CSV cell that starts with =, +, -, \
+            @, a tab or a CR is written with a leading ' so that a spreadsheet shows it as text \
+            (--no-csv-formula-guard writes it as it is). An empty input is a run of no notes.
 
             Exit status: 0 every note coded; 1 some notes failed (see the errors file); 64 bad \
             usage; 65 unreadable input (a CSV without the columns, a read error); 66 input not \
@@ -44,6 +46,10 @@ struct Batch: ParsableCommand {
     @Flag(name: .customLong("no-queries"), help: "Write no queries file.")
     var noQueries = false
 
+    @Flag(name: .customLong("no-csv-formula-guard"),
+          help: "Write CSV cells starting with =, +, -, @ (or a tab or CR) as they are, without the leading ' that keeps a spreadsheet from running them as formulas.")
+    var noCSVFormulaGuard = false
+
     @Option(name: .long, help: "The errors file (default with --out: <out>.errors.csv; without --out: lines on standard error).")
     var errors: String?
 
@@ -71,6 +77,7 @@ struct Batch: ParsableCommand {
         if maxNoteBytes < 1 { throw ValidationError("--max-note-bytes must be at least 1") }
         if resume && out == nil { throw ValidationError("--resume needs --out: it continues the results file of an earlier run") }
         if noQueries && queries != nil { throw ValidationError("--queries and --no-queries contradict each other") }
+        if input == "-" && inputFormat == .folder { throw ValidationError("- is standard input, not a folder: --input-format folder needs a folder") }
     }
 
     func run() throws {
@@ -84,7 +91,8 @@ struct Batch: ParsableCommand {
         let errorsPath = errors ?? stem.map { $0 + ".errors.csv" }
         let configuration = BatchConfiguration(
             input: BatchInput(path: input, format: BatchInputFormat(rawValue: inputFormat.rawValue) ?? .auto, columns: CSVColumns(id: idColumn, text: textColumn, date: dateColumn)),
-            output: BatchOutput(results: out, format: format, queries: queriesPath, errors: errorsPath, summary: summary),
+            output: BatchOutput(results: out, format: format, queries: queriesPath, errors: errorsPath, summary: summary,
+                                guardFormulas: !noCSVFormulaGuard),
             jobs: jobs, resume: resume, maxNoteBytes: maxNoteBytes)
 
         let lexicon = try lexicon.load()

@@ -19,8 +19,10 @@ struct CodeLookup: ParsableCommand {
     @Argument(help: "The code, e.g. M54.5, M545, 20611, G2058.")
     var code: String
 
-    @Option(name: .long, help: "Date of service, YYYY-MM-DD (default: the start of the newest ICD-10-CM edition on hand).")
-    var date: String?
+    @Option(name: .long, help: ArgumentHelp("Date of service, YYYY-MM-DD (default: the start of the newest ICD-10-CM edition on hand).",
+                                             valueName: "yyyy-mm-dd"),
+            transform: Day.argument)
+    var date: Day?
 
     @Option(name: .long, help: "text or json.")
     var format: OutputFormat = .text
@@ -28,9 +30,8 @@ struct CodeLookup: ParsableCommand {
     @OptionGroup var lexicon: LexiconOption
 
     func run() throws {
-        let day = try date.map(parseDay)
         let lexicon = try lexicon.load()
-        guard let facts = lexicon.facts(about: code, on: day) else {
+        guard let facts = lexicon.facts(about: code, on: date) else {
             let editions = lexicon.icd10cm.editions.map(\.name).joined(separator: ", ")
             Console.error("notecoder: \(code) is not an ICD-10-CM code in the editions on hand (\(editions)) nor a CPT/HCPCS code in NoteCoder's procedure catalogue")
             throw ExitStatus.badInput

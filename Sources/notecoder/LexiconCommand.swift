@@ -14,6 +14,16 @@ struct LexiconCommand: ParsableCommand {
 
         func run() throws {
             let url = URL(fileURLWithPath: directory)
+            // A folder that is not there is one fact, not a problem in each file it should hold.
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
+                Console.error("lexicon check: \(directory): no such folder")
+                throw ExitStatus.inputMissing
+            }
+            guard isFolder.boolValue else {
+                Console.error("lexicon check: \(directory): not a folder")
+                throw ExitStatus.inputMissing
+            }
             let lexicon: Lexicon
             let examples: [ExampleSet]
             do {
@@ -34,10 +44,14 @@ struct LexiconCommand: ParsableCommand {
                 Console.error("lexicon check: note: \(set) are searched at every position, not only where a pattern can begin: "
                     + "one of their patterns uses \\b, \\K, a verb or a look-behind that cannot be probed; batch runs are slower")
             }
+            // Every table with the rows it gave: a table that reads short shows here even when
+            // nothing else notices.
+            let tables = lexicon.tableRows.map { "  \($0.file): \($0.rows) row\($0.rows == 1 ? "" : "s")" }
             if failures.isEmpty {
-                Console.write("lexicon check: OK — \(summary)\n")
+                Console.write("lexicon check: OK — \(summary)\n" + tables.map { $0 + "\n" }.joined())
             } else {
                 Console.error("lexicon check: \(failures.count) example(s) failed — \(summary)")
+                for line in tables { Console.error(line) }
                 throw ExitStatus.badLexicon
             }
         }

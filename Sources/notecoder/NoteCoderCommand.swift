@@ -12,7 +12,12 @@ struct NoteCoderCommand: ParsableCommand {
             65 bad input (unreadable note, invalid UTF-8, malformed file); 66 input not found; \
             78 the lexicons are invalid.
             """,
+        version: version,
         subcommands: [Suggest.self, LexiconCommand.self, Evaluate.self, Context.self, Serve.self, CodeLookup.self, Batch.self])
+
+    /// What `notecoder --version` prints. Raised by hand in a commit that changes what users
+    /// see: no build step reads it from git, and a checkout without tags has nothing to read.
+    static let version = "0.1.0"
 }
 
 /// Exit statuses documented in `notecoder --help` and the README.
@@ -83,7 +88,11 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json
 }
 
-func parseDay(_ text: String) throws -> Day {
-    guard let day = Day(iso: text) else { throw ValidationError("'\(text)' is not a date of the form YYYY-MM-DD") }
-    return day
+extension Day {
+    /// A `--date` flag, read by ArgumentParser with the other arguments (`@Option(transform:)`),
+    /// so a bad date is a usage error of the subcommand, shown with its own usage, before the
+    /// lexicons load. A transform rather than `ExpressibleByArgument`: its failable
+    /// `init?(argument:)` cannot say why a date is refused, and 2025-02-30 is written right.
+    /// ArgumentParser prints the reason after "The value '…' is invalid for '--date <yyyy-mm-dd>': ".
+    static func argument(_ text: String) throws -> Day { try Day(parsing: text) }
 }

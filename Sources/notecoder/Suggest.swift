@@ -8,8 +8,9 @@ struct Suggest: ParsableCommand {
     @Argument(help: "The note (UTF-8 text), or - for standard input.")
     var note: String
 
-    @Option(name: .long, help: "Date of service, YYYY-MM-DD; wins over a date in the note.")
-    var date: String?
+    @Option(name: .long, help: ArgumentHelp("Date of service, YYYY-MM-DD; wins over a date in the note.", valueName: "yyyy-mm-dd"),
+            transform: Day.argument)
+    var date: Day?
 
     @Option(name: .long, help: "text or json.")
     var format: OutputFormat = .text
@@ -17,13 +18,12 @@ struct Suggest: ParsableCommand {
     @OptionGroup var lexicon: LexiconOption
 
     func run() throws {
-        let day = try date.map(parseDay)
         let lexicon = try lexicon.load()
         let bytes = try Console.read(note)
         let id = note == "-" ? "stdin" : URL(fileURLWithPath: note).deletingPathExtension().lastPathComponent
         let report: Report
         do {
-            report = try Engine(lexicon: lexicon).code(Note(id: id, bytes: bytes, dateOfService: day))
+            report = try Engine(lexicon: lexicon).code(Note(id: id, bytes: bytes, dateOfService: date))
         } catch {
             Console.error("notecoder: \(error.description)")
             throw ExitStatus.badInput

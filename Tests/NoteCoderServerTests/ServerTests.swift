@@ -125,7 +125,8 @@ struct APITests {
         ("{}", "'text'"),
         ("{\"text\": 42}", "'text' must be a string"),
         ("{\"text\": \"knee pain\", \"dateOfService\": \"03/12/2024\"}", "YYYY-MM-DD"),
-        ("{\"text\": \"knee pain\", \"dateOfService\": \"2024-02-30\"}", "YYYY-MM-DD"),
+        ("{\"text\": \"knee pain\", \"dateOfService\": \"2024-02-30\"}", "no such day: February 2024 has 29 days"),
+        ("{\"text\": \"knee pain\", \"dateOfService\": \"2024-+1-15\"}", "not of the form YYYY-MM-DD"),
     ])
     func badRequests(body: String, message: String) async throws {
         try await makeApp().test(.router) { client in
@@ -254,6 +255,13 @@ struct CodeLookupTests {
     @Test func badDateIs400() async throws {
         try await makeApp().test(.router) { client in
             try await client.execute(uri: "/v1/code/M17.11?date=yesterday", method: .get) { response in
+                #expect(response.status == .badRequest)
+            }
+            try await client.execute(uri: "/v1/code/M17.11?date=2025-02-30", method: .get) { response in
+                #expect(response.status == .badRequest)
+                #expect(errorMessage(response.body)?.contains("no such day") == true)
+            }
+            try await client.execute(uri: "/v1/code/M17.11?date=2024-%2B1-15", method: .get) { response in
                 #expect(response.status == .badRequest)
             }
         }

@@ -51,11 +51,12 @@ enum BatchFixture {
     @discardableResult
     static func run(_ input: String, in folder: TemporaryFolder, stem: String = "out", format: BatchOutputFormat = .jsonl,
                     inputFormat: BatchInputFormat = .auto, columns: CSVColumns = CSVColumns(), jobs: Int = 2,
-                    window: BatchWindow? = nil, resume: Bool = false, maxNoteBytes: Int = 4 << 20) throws -> BatchRunResult {
+                    window: BatchWindow? = nil, resume: Bool = false, maxNoteBytes: Int = 4 << 20,
+                    guardFormulas: Bool = true) throws -> BatchRunResult {
         let files = outputs(folder, stem: stem, format: format)
         let configuration = BatchConfiguration(
             input: BatchInput(path: input, format: inputFormat, columns: columns),
-            output: BatchOutput(results: files.results, format: format, queries: files.queries, errors: files.errors),
+            output: BatchOutput(results: files.results, format: format, queries: files.queries, errors: files.errors, guardFormulas: guardFormulas),
             jobs: jobs, window: window, resume: resume, maxNoteBytes: maxNoteBytes)
         return try BatchRunner(engine: SharedLexicon.engine(), configuration: configuration).run()
     }

@@ -178,6 +178,28 @@ struct CLITests {
         #expect(result.stderr.contains("sections.yaml"))
     }
 
+    @Test("lexicon check on a folder that is not there says so once and exits 66")
+    func lexiconCheckMissingFolder() throws {
+        let folder = try TemporaryFolder()
+        let missing = folder.file("nowhere").path
+        let result = try NoteCoderCLI.run(["lexicon", "check", missing])
+        #expect(result.status == 66)
+        #expect(result.stderr == "lexicon check: \(missing): no such folder\n")
+        #expect(result.stdout.isEmpty)
+
+        let file = try folder.write("a-file", "not a folder")
+        let notFolder = try NoteCoderCLI.run(["lexicon", "check", file.path])
+        #expect(notFolder.status == 66)
+        #expect(notFolder.stderr == "lexicon check: \(file.path): not a folder\n")
+    }
+
+    @Test("notecoder --version prints the version")
+    func version() throws {
+        let result = try NoteCoderCLI.run(["--version"])
+        #expect(result.status == 0)
+        #expect(result.stdout.range(of: #"^\d+\.\d+\.\d+\n$"#, options: .regularExpression) != nil, "\(result.stdout)")
+    }
+
     @Test("lexicon check passes on the repository's lexicons")
     func lexiconCheck() throws {
         let result = try NoteCoderCLI.run(["lexicon", "check"])

@@ -46,9 +46,9 @@ struct EvaluationGoldTests {
             (#"{"id": "mts-1950", "diagnoses": "M54.2", "procedures": [], "queries": []}"#,
              "gold/mts-1950.json: field 'diagnoses' has the wrong type: expected a list"),
             (#"{"id": "mts-1950", "dateOfService": "07/01/2024", "diagnoses": [], "procedures": [], "queries": []}"#,
-             "gold/mts-1950.json: dateOfService '07/01/2024' is not a date in the form YYYY-MM-DD"),
+             "gold/mts-1950.json: dateOfService '07/01/2024' is not a date: not of the form YYYY-MM-DD"),
             (#"{"id": "mts-1950", "dateOfService": "2023-02-29", "diagnoses": [], "procedures": [], "queries": []}"#,
-             "gold/mts-1950.json: dateOfService '2023-02-29' is not a date in the form YYYY-MM-DD"),
+             "gold/mts-1950.json: dateOfService '2023-02-29' is not a date: no such day: February 2023 has 28 days, not 29"),
             (#"{"id": "mts-1951", "diagnoses": [], "procedures": [], "queries": []}"#,
              "gold/mts-1950.json: id 'mts-1951' does not match the file name 'mts-1950'"),
             (#"{"id": "mts-1950", "diagnoses": [], "procedures": [{"code": "20553", "modifiers": [], "units": 0, "diagnoses": []}], "queries": []}"#,
@@ -76,7 +76,7 @@ struct EvaluationGoldTests {
         ("2024-13-01", false), ("2024-00-10", false), ("2024-04-31", false), ("2024-7-01", false), ("2024-07-01T00", false),
     ])
     func dates(text: String, valid: Bool) {
-        #expect(CodedNote.isCalendarDate(text) == valid)
+        #expect((Day(iso: text) != nil) == valid)
     }
 
     @Test("loading from a file checks the id against the stem")

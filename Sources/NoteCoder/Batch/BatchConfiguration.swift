@@ -57,13 +57,18 @@ public struct BatchOutput: Sendable {
     public var queries: String?
     public var errors: String?
     public var summary: String?
+    /// CSV cells that a spreadsheet would run as a formula are written as text (`'=…`); on by
+    /// default, off for a pipeline that reads the files with a CSV parser and wants them raw.
+    public var guardFormulas: Bool
 
-    public init(results: String?, format: BatchOutputFormat, queries: String? = nil, errors: String? = nil, summary: String? = nil) {
+    public init(results: String?, format: BatchOutputFormat, queries: String? = nil, errors: String? = nil, summary: String? = nil,
+                guardFormulas: Bool = true) {
         self.results = results
         self.format = format
         self.queries = queries
         self.errors = errors
         self.summary = summary
+        self.guardFormulas = guardFormulas
     }
 }
 

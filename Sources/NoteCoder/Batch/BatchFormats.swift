@@ -4,7 +4,8 @@ import Foundation
 /// How batch results are written: JSON Lines, CSV rows, query rows, error rows.
 ///
 /// CSV follows RFC 4180: comma-separated, a field quoted when it holds a comma, a quote or a
-/// line break, quotes doubled, rows ended by `\n`.
+/// line break, quotes doubled, rows ended by `\n`. A cell a spreadsheet would run as a formula
+/// is written as text unless the caller turns the guard off (`formulaGuarded`).
 public enum BatchFormats {
     public static let resultsHeader = ["note_id", "code", "kind", "code_set", "label", "modifiers", "units", "diagnoses",
                                        "status", "pending_queries", "evidence"]
@@ -15,8 +16,20 @@ public enum BatchFormats {
     /// note appears in a CSV output (and a resumed run knows it was done).
     public static let noCodesStatus = "no-codes"
 
-    public static func csvRow(_ fields: [String]) -> String {
-        fields.map(csvField).joined(separator: ",") + "\n"
+    public static func csvRow(_ fields: [String], guardFormulas: Bool = false) -> String {
+        fields.map { csvField(guardFormulas ? formulaGuarded($0) : $0) }.joined(separator: ",") + "\n"
+    }
+
+    /// A cell that starts with `=`, `+`, `-` or `@` (or a tab or carriage return, which some
+    /// spreadsheets skip before reading one of those) gets a leading `'`, so a spreadsheet shows
+    /// it as text instead of running it as a formula (CWE-1236). Note ids and quotes come from
+    /// the export: a quoted list item "- Chronic low back pain" is a formula to Excel, and an id
+    /// `=HYPERLINK(…)` would run on the coder's machine. Every other cell is left as it is.
+    public static func formulaGuarded(_ cell: String) -> String {
+        switch cell.utf8.first {
+        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D: "'" + cell
+        default: cell
+        }
     }
 
     public static func csvField(_ field: String) -> String {
@@ -54,28 +67,28 @@ public enum BatchFormats {
     }
 
     /// Rows of the CSV output for one report: one per diagnosis and per procedure line.
-    public static func resultRows(_ report: Report) -> String {
+    public static func resultRows(_ report: Report, guardFormulas: Bool) -> String {
         var out = ""
         for d in report.diagnoses {
             out += csvRow([report.id, d.code, "diagnosis", "ICD-10-CM", d.label, "", "", "", d.status,
-                           d.pendingQueries.joined(separator: ";"), evidenceText(d.evidence)])
+                           d.pendingQueries.joined(separator: ";"), evidenceText(d.evidence)], guardFormulas: guardFormulas)
         }
         for p in report.procedures {
             out += csvRow([report.id, p.code, "procedure", codeSet(ofProcedure: p.code), p.label, p.modifiers.joined(separator: ";"),
                            String(p.units), p.diagnoses.joined(separator: ";"), p.status, p.pendingQueries.joined(separator: ";"),
-                           evidenceText(p.evidence)])
+                           evidenceText(p.evidence)], guardFormulas: guardFormulas)
         }
         if out.isEmpty {
-            out = csvRow([report.id, "", "", "", "", "", "", "", noCodesStatus, "", ""])
+            out = csvRow([report.id, "", "", "", "", "", "", "", noCodesStatus, "", ""], guardFormulas: guardFormulas)
         }
         return out
     }
 
     /// Rows of the queries file for one report: one ready-to-send query per row.
-    public static func queryRows(_ report: Report) -> String {
+    public static func queryRows(_ report: Report, guardFormulas: Bool) -> String {
         var out = ""
         for q in report.queries {
-            out += csvRow([report.id, q.kind, q.about, q.title, q.question, q.options.joined(separator: " | "), q.text])
+            out += csvRow([report.id, q.kind, q.about, q.title, q.question, q.options.joined(separator: " | "), q.text], guardFormulas: guardFormulas)
         }
         return out
     }
@@ -88,8 +101,9 @@ public enum BatchFormats {
         return rows
     }
 
-    public static func errorRow(_ failure: BatchFailure) -> String {
-        csvRow([failure.id, String(failure.ordinal), failure.line.map(String.init) ?? "", failure.kind.rawValue, failure.detail])
+    public static func errorRow(_ failure: BatchFailure, guardFormulas: Bool) -> String {
+        csvRow([failure.id, String(failure.ordinal), failure.line.map(String.init) ?? "", failure.kind.rawValue, failure.detail],
+               guardFormulas: guardFormulas)
     }
 }
 

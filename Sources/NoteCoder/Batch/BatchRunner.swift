@@ -119,15 +119,13 @@ public struct BatchRunner: Sendable {
                     try write(.failed(failure))
                 case let .note(note, ordinal, line):
                     if writerMatcher == nil { writerMatcher = engine.lexicon.makeMatcher() }
-                    try write(Self.code(note, ordinal: ordinal, line: line, engine: engine, matcher: writerMatcher!, format: config.output.format,
-                                        wantQueries: config.output.queries != nil))
+                    try write(Self.code(note, ordinal: ordinal, line: line, engine: engine, matcher: writerMatcher!, output: config.output))
                 }
             }
         }
 
         let pipeline = OrderedPipeline<InputRecord, (outcome: Outcome, offset: Int)>(jobs: config.jobs, window: config.window)
-        let wantQueries = config.output.queries != nil
-        let format = config.output.format
+        let output = config.output
         try pipeline.run(
             produce: { submit throws(BatchError) in
                 let source = handoff.take()
@@ -139,8 +137,8 @@ public struct BatchRunner: Sendable {
             makeWorker: {
                 let matcher = engine.lexicon.makeMatcher()
                 return { record in
-                    (Self.process(record, engine: engine, matcher: matcher, resume: resume, requireFHIR: requireFHIR, format: format,
-                                  wantQueries: wantQueries), record.endOffset)
+                    (Self.process(record, engine: engine, matcher: matcher, resume: resume, requireFHIR: requireFHIR, output: output),
+                     record.endOffset)
                 }
             },
             consume: { (result: (outcome: Outcome, offset: Int)) throws(BatchError) in
@@ -167,7 +165,7 @@ public struct BatchRunner: Sendable {
 
     /// One record, on a worker thread: decode, skip if already done, code, format.
     static func process(_ record: InputRecord, engine: Engine, matcher: Matcher, resume: ResumeState, requireFHIR: Bool,
-                        format: BatchOutputFormat, wantQueries: Bool) -> Outcome {
+                        output: BatchOutput) -> Outcome {
         let note: Note
         switch record.content {
         case let .note(n):
@@ -185,21 +183,22 @@ public struct BatchRunner: Sendable {
             case let .failure(failure): return resumed(failure, resume) ?? .failed(failure)
             }
         }
-        if resume.ids.contains(note.id) {
-            return .maybeDone(.id(note.id), .note(note, ordinal: record.ordinal, line: record.line))
+        let key = ResumeState.key(ofID: note.id)
+        if resume.ids.contains(key) {
+            return .maybeDone(.id(key), .note(note, ordinal: record.ordinal, line: record.line))
         }
-        return code(note, ordinal: record.ordinal, line: record.line, engine: engine, matcher: matcher, format: format, wantQueries: wantQueries)
+        return code(note, ordinal: record.ordinal, line: record.line, engine: engine, matcher: matcher, output: output)
     }
 
     static func resumed(_ failure: BatchFailure, _ resume: ResumeState) -> Outcome? {
         if failure.id.isEmpty {
             return resume.positions.contains(failure.ordinal) ? .maybeDone(.position(failure.ordinal), .failure(failure)) : nil
         }
-        return resume.ids.contains(failure.id) ? .maybeDone(.id(failure.id), .failure(failure)) : nil
+        let key = ResumeState.key(ofID: failure.id)
+        return resume.ids.contains(key) ? .maybeDone(.id(key), .failure(failure)) : nil
     }
 
-    static func code(_ note: Note, ordinal: Int, line: Int?, engine: Engine, matcher: Matcher, format: BatchOutputFormat,
-                     wantQueries: Bool) -> Outcome {
+    static func code(_ note: Note, ordinal: Int, line: Int?, engine: Engine, matcher: Matcher, output: BatchOutput) -> Outcome {
         let report: Report
         do {
             report = try engine.code(note, matcher: matcher)
@@ -207,7 +206,7 @@ public struct BatchRunner: Sendable {
             return .failed(BatchFailure(error, ordinal: ordinal, line: line))
         }
         let results: [UInt8]
-        switch format {
+        switch output.format {
         case .jsonl:
             do {
                 results = try BatchFormats.jsonLine(report)
@@ -215,9 +214,9 @@ public struct BatchRunner: Sendable {
                 return .failed(BatchFailure(id: note.id, ordinal: ordinal, line: line, kind: .brokenRecord, detail: "the report could not be encoded"))
             }
         case .csv:
-            results = Array(BatchFormats.resultRows(report).utf8)
+            results = Array(BatchFormats.resultRows(report, guardFormulas: output.guardFormulas).utf8)
         }
-        let queries = wantQueries ? Array(BatchFormats.queryRows(report).utf8) : []
+        let queries = output.queries != nil ? Array(BatchFormats.queryRows(report, guardFormulas: output.guardFormulas).utf8) : []
         return .coded(id: note.id, results: results, queries: queries, tally: NoteTally(report))
     }
 }
@@ -252,16 +251,18 @@ final class Sinks {
             errors = OutputFile(standard: 2, name: "standard error")
             errorsToStandardError = true
         }
+        guardFormulas = output.guardFormulas
     }
 
     private let errorsToStandardError: Bool
+    private let guardFormulas: Bool
 
     func writeFailure(_ failure: BatchFailure) throws(BatchError) {
         if errorsToStandardError {
             let id = failure.id.isEmpty ? "" : "note \(failure.id), "
             try errors.write(Array("notecoder batch: \(id)\(failure.position): \(failure.kind.rawValue): \(failure.detail)\n".utf8))
         } else {
-            try errors.write(Array(BatchFormats.errorRow(failure).utf8))
+            try errors.write(Array(BatchFormats.errorRow(failure, guardFormulas: guardFormulas).utf8))
         }
     }
 }

@@ -67,10 +67,11 @@ final class CSVRecordReader {
         if let dateColumn {
             let text = ByteScalars.string(row[dateColumn]).trimmingCharacters(in: .whitespaces)
             if !text.isEmpty {
-                guard let parsed = Day(iso: text) else {
-                    return .broken(id: id, kind: .brokenRecord, detail: "the date column is not a date of the form YYYY-MM-DD")
+                do {
+                    day = try Day(parsing: text)
+                } catch {
+                    return .broken(id: id, kind: .brokenRecord, detail: "the date column is not a date: \(error)")
                 }
-                day = parsed
             }
         }
         return .note(Note(id: id, bytes: ByteScalars.bytes(row[textColumn]), dateOfService: day))

@@ -64,10 +64,14 @@ enum JSONRecord {
             }
             var day: Day?
             if container.contains(.dateOfService), (try? container.decodeNil(forKey: .dateOfService)) != true {
-                guard let value = try? container.decode(String.self, forKey: .dateOfService), let parsed = Day(iso: value) else {
-                    throw RecordProblem(id: id, reason: "\"dateOfService\" is not a date of the form YYYY-MM-DD")
+                guard let value = try? container.decode(String.self, forKey: .dateOfService) else {
+                    throw RecordProblem(id: id, reason: "\"dateOfService\" is not a string")
                 }
-                day = parsed
+                do {
+                    day = try Day(parsing: value)
+                } catch {
+                    throw RecordProblem(id: id, reason: "\"dateOfService\" is not a date: \(error)")
+                }
             }
             note = Note(id: id, bytes: Array(text.utf8), dateOfService: day)
         }
@@ -128,23 +132,19 @@ enum JSONRecord {
             let context = try? container.decodeIfPresent(Context.self, forKey: .context)
             var day: Day?
             if let start = context?.period?.start {
-                guard let parsed = fhirDay(start) else {
-                    throw RecordProblem(id: id, reason: "context.period.start is not a full date")
-                }
-                day = parsed
+                do { day = try fhirDay(start) } catch { throw RecordProblem(id: id, reason: "context.period.start is not a full date: \(error)") }
             } else if let date = try? container.decodeIfPresent(String.self, forKey: .date) {
-                guard let parsed = fhirDay(date) else { throw RecordProblem(id: id, reason: "\"date\" is not a full date") }
-                day = parsed
+                do { day = try fhirDay(date) } catch { throw RecordProblem(id: id, reason: "\"date\" is not a full date: \(error)") }
             }
             return Note(id: id, bytes: bytes, dateOfService: day)
         }
 
         /// `2024-07-01`, or a dateTime/instant such as `2024-07-01T09:30:00-05:00`: the day as
         /// written, in the time zone the record states.
-        static func fhirDay(_ text: String) -> Day? {
+        static func fhirDay(_ text: String) throws(DayError) -> Day {
             let utf8 = Array(text.utf8)
-            guard utf8.count == 10 || (utf8.count > 10 && utf8[10] == UInt8(ascii: "T")) else { return nil }
-            return Day(iso: String(decoding: utf8[0..<10], as: UTF8.self))
+            guard utf8.count == 10 || (utf8.count > 10 && utf8[10] == UInt8(ascii: "T")) else { throw .notISO }
+            return try Day(parsing: String(decoding: utf8[0..<10], as: UTF8.self))
         }
 
         static func mediaType(_ contentType: String?) -> String? {

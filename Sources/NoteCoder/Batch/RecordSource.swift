@@ -8,6 +8,8 @@ final class RecordSource {
         case lines(LineReader)
         case csv(CSVRecordReader)
         case folder(FolderRecordReader)
+        /// Nothing but white space: an empty export, whatever its format, is a run of no notes.
+        case empty
     }
 
     let format: BatchInputFormat
@@ -50,17 +52,23 @@ final class RecordSource {
             totalBytes = FolderRecordReader.size(URL(fileURLWithPath: input.path))
         }
         totalRecords = nil
-        var prefix: [UInt8] = []
-        if format == .auto {
-            if input.isStandardInput {
-                prefix = try Self.sniff(fd)
-                format = Self.looksLikeJSON(prefix) ? .jsonl : .csv
-            } else {
-                format = input.path.lowercased().hasSuffix(".csv") ? .csv : .jsonl
-            }
+        if format == .auto && !input.isStandardInput {
+            format = input.path.lowercased().hasSuffix(".csv") ? .csv : .jsonl
         }
-        self.format = format
         do {
+            // Standard input is sniffed for its format; a CSV file, so that an empty one is not
+            // taken for a CSV without a header. The bytes read are replayed to the reader.
+            var prefix: [UInt8] = []
+            if input.isStandardInput || format == .csv {
+                prefix = try Self.sniff(fd)
+                if !prefix.contains(where: { !Self.isBlank($0) }) {
+                    self.format = format == .auto ? .jsonl : format
+                    reader = .empty
+                    return
+                }
+                if format == .auto { format = Self.looksLikeJSON(prefix) ? .jsonl : .csv }
+            }
+            self.format = format
             switch format {
             case .csv: reader = .csv(try CSVRecordReader(fd: fd, prefix: prefix, columns: input.columns))
             default: reader = .lines(LineReader(fd: fd, prefix: prefix, chunkSize: chunkSize, maxLineBytes: maxLineBytes))
@@ -83,6 +91,8 @@ final class RecordSource {
 
     func next() throws(BatchError) -> InputRecord? {
         switch reader {
+        case .empty:
+            return nil
         case let .folder(folder):
             return folder.next()
         case let .csv(csv):

@@ -23,6 +23,12 @@ struct ResumeState: Sendable {
     var positions: Set<Int> = []
     var total: Int { done.values.reduce(0, +) }
 
+    /// An id as the CSV formula guard writes it, for every id read back and every id looked up:
+    /// a run resumed with the guard on or off then finds the notes of an earlier run made either
+    /// way, in JSON Lines (ids as given) as in CSV (`=x` written `'=x`). The price: ids `=x` and
+    /// `'=x` in one export are one id to a resume.
+    static func key(ofID id: String) -> String { BatchFormats.formulaGuarded(id) }
+
     static func prepare(_ output: BatchOutput) throws(BatchError) -> ResumeState {
         var state = ResumeState()
         guard let results = output.results else { return state }
@@ -33,7 +39,7 @@ struct ResumeState: Sendable {
                 guard let id = Self.reportID(record.bytes) else {
                     throw .badOutput(path: results, reason: "line \(record.number) is not a batch report; cannot resume into this file")
                 }
-                resultCounts[id, default: 0] += 1
+                resultCounts[Self.key(ofID: id), default: 0] += 1
                 return true
             }
             if scan.cut < scan.size { try FileBytes.truncate(results, to: scan.cut) }
@@ -44,9 +50,10 @@ struct ResumeState: Sendable {
                 header: (BatchFormats.resultsHeader, "does not start with the batch CSV header; cannot resume into this file")
             ) { record throws(BatchError) in
                 let fields = Self.fields(record.bytes)
-                guard let id = fields.first, !id.isEmpty else {
+                guard let cell = fields.first, !cell.isEmpty else {
                     throw .badOutput(path: results, reason: "row \(record.number) has no note id; cannot resume into this file")
                 }
+                let id = Self.key(ofID: cell)
                 if groups.last?.id != id { groups.append((id, record.start)) }
                 return true
             }
@@ -74,8 +81,8 @@ struct ResumeState: Sendable {
                     state.done[.position(ordinal), default: 0] += 1
                     state.positions.insert(ordinal)
                 } else {
-                    state.done[.id(fields[0]), default: 0] += 1
-                    state.ids.insert(fields[0])
+                    state.done[.id(Self.key(ofID: fields[0])), default: 0] += 1
+                    state.ids.insert(Self.key(ofID: fields[0]))
                 }
                 return true
             }
@@ -92,7 +99,7 @@ struct ResumeState: Sendable {
                 header: (BatchFormats.queriesHeader, "does not start with the batch queries header; cannot resume into this file")
             ) { record throws(BatchError) in
                 let fields = Self.fields(record.bytes)
-                guard let id = fields.first else { return false }
+                guard let id = fields.first.map(Self.key(ofID:)) else { return false }
                 if id != currentGroup {
                     guard let left = remaining[id], left > 0 else { return false }
                     remaining[id] = left - 1

@@ -270,9 +270,14 @@ extension LexiconLoader {
                 let edition = EditTableEdition(file: entry.file, name: name, edition: entry.edition ?? "edition not stated", effective: entry.effective)
                 do {
                     let table = try EditTSV(path: path(relative).path, display: shown(relative))
+                    tableRows.append(TableRowCount(file: shown(relative), rows: table.rows.count))
                     if let stated = entry.rows, stated != table.rows.count {
                         problems.append(LexiconProblem(file: shown(sourcesRelative), line: sources.line("files", index: index, then: ["rows"]) ?? entryLine, entry: entry.file,
                                                        message: "says \(stated) rows, but \(shown(relative)) has \(table.rows.count) data rows"))
+                    }
+                    // A header alone is a table cut short or saved wrong, whatever sources.yaml says.
+                    if table.rows.isEmpty {
+                        problems.append(LexiconProblem(file: shown(relative), line: nil, entry: nil, message: "gave no rows: a header and nothing under it"))
                     }
                     switch table.kind {
                     case .ptp: ptp.append(try table.ptp(edition))
@@ -460,15 +465,11 @@ struct EditTSV {
         // another number of fields than the header is an error at its line, never a row dropped.
         var header: [String]?
         var rows: [(Int, [String])] = []
-        let lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-        for (index, bytes) in lines.enumerated() {
-            let number = index + 1
-            guard let text = String(validating: bytes, as: UTF8.self) else {
+        for (number, bytes) in TableLines([UInt8](data)) {
+            guard let line = String(validating: bytes, as: UTF8.self) else {
                 throw LexiconProblem(file: display, line: number, entry: nil, message: "not valid UTF-8")
             }
-            let line = text.hasSuffix("\r") ? String(text.dropLast()) : text
             if line.isEmpty {
-                if index == lines.count - 1 { continue }  // the newline that ends the last row
                 throw LexiconProblem(file: display, line: number, entry: nil, message: "blank line inside the table")
             }
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
@@ -524,12 +525,13 @@ struct EditTSV {
     func deletion(_ row: (Int, [String]), _ column: Int?) throws(LexiconProblem) -> Day? {
         let text = try field(row, column)
         if text == "99991231" || text.isEmpty { return nil }
-        let digits = Array(text)
-        guard digits.count == 8, let y = Int(String(digits[0..<4])), let m = Int(String(digits[4..<6])), let d = Int(String(digits[6..<8])),
-              Day.isValid(year: y, month: m, day: d) else {
+        do {
+            return try Day(compact: text)
+        } catch .notISO {
             throw LexiconProblem(file: display, line: row.0, entry: row.1.first, message: "deletion_date must be YYYYMMDD, found '\(text)'")
+        } catch {
+            throw LexiconProblem(file: display, line: row.0, entry: row.1.first, message: "deletion_date '\(text)': \(error)")
         }
-        return Day(year: y, month: m, day: d)
     }
 
     func ptp(_ edition: EditTableEdition) throws(LexiconProblem) -> PTPTable {

@@ -11,20 +11,53 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible, Coda
         self.day = day
     }
 
-    /// Parses `YYYY-MM-DD`, checking that the day exists in that month.
-    public init?(iso text: String) {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
-        guard Day.isValid(year: y, month: m, day: d) else { return nil }
-        self.init(year: y, month: m, day: d)
+    /// The one parser of every date a user or an export gives (flags, batch records, the API,
+    /// lexicon and gold files): exactly `YYYY-MM-DD` in ASCII digits, a day that exists.
+    /// `Int("+1")` is 1, so splitting on dashes and converting each part let `2024-+1-15` through.
+    public init(parsing text: String) throws(DayError) {
+        let bytes = Array(text.utf8)
+        let digitPositions = [0, 1, 2, 3, 5, 6, 8, 9]
+        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+              digitPositions.allSatisfy({ bytes[$0] >= UInt8(ascii: "0") && bytes[$0] <= UInt8(ascii: "9") }) else {
+            throw .notISO
+        }
+        func number(_ range: Range<Int>) -> Int { range.reduce(0) { $0 * 10 + Int(bytes[$1] - UInt8(ascii: "0")) } }
+        try self.init(checking: number(0..<4), number(5..<7), number(8..<10))
     }
 
+    /// Parses `YYYY-MM-DD`, checking that the day exists in that month; nil where
+    /// `init(parsing:)` would say why.
+    public init?(iso text: String) {
+        guard let day = try? Day(parsing: text) else { return nil }
+        self = day
+    }
+
+    /// `YYYYMMDD` as the CMS files write dates, by the same rules as `init(parsing:)`.
+    init(compact text: String) throws(DayError) {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 8, bytes.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { throw .notISO }
+        func number(_ range: Range<Int>) -> Int { range.reduce(0) { $0 * 10 + Int(bytes[$1] - UInt8(ascii: "0")) } }
+        try self.init(checking: number(0..<4), number(4..<6), number(6..<8))
+    }
+
+    private init(checking year: Int, _ month: Int, _ day: Int) throws(DayError) {
+        guard (1...12).contains(month) else { throw .noSuchMonth(month) }
+        guard (1...Day.length(ofMonth: month, in: year)).contains(day) else { throw .noSuchDay(year: year, month: month, day: day) }
+        guard Day.years.contains(year) else { throw .yearOutOfRange(year) }
+        self.init(year: year, month: month, day: day)
+    }
+
+    /// The years NoteCoder accepts: a date outside them is a typing error, not a visit.
+    public static let years = 1900...2200
+
     public static func isValid(year: Int, month: Int, day: Int) -> Bool {
-        guard (1900...2200).contains(year), (1...12).contains(month), day >= 1 else { return false }
+        guard years.contains(year), (1...12).contains(month), day >= 1 else { return false }
+        return day <= length(ofMonth: month, in: year)
+    }
+
+    static func length(ofMonth month: Int, in year: Int) -> Int {
         let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-        let lengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-        return day <= lengths[month - 1]
+        return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
     }
 
     public var description: String {
@@ -41,15 +74,37 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible, Coda
 
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
-        guard let day = Day(iso: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "'\(text)' is not a date in the form YYYY-MM-DD"))
+        do {
+            self = try Day(parsing: text)
+        } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "'\(text)' is not a date: \(error)"))
         }
-        self = day
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)
+    }
+}
+
+/// Why a text is not a date, in words that tell a form that is wrong from a day that does not
+/// exist: "2025-02-30" is written right and is still no day.
+public enum DayError: Error, Sendable, Equatable, CustomStringConvertible {
+    case notISO
+    case noSuchMonth(Int)
+    case noSuchDay(year: Int, month: Int, day: Int)
+    case yearOutOfRange(Int)
+
+    static let monthNames = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+
+    public var description: String {
+        switch self {
+        case .notISO: "not of the form YYYY-MM-DD"
+        case let .noSuchMonth(month): "no such month: \(month) (months are 01 to 12)"
+        case let .noSuchDay(year, month, day):
+            "no such day: \(DayError.monthNames[month - 1]) \(year) has \(Day.length(ofMonth: month, in: year)) days, not \(day)"
+        case let .yearOutOfRange(year): "year \(year) is outside \(Day.years.lowerBound)–\(Day.years.upperBound)"
+        }
     }
 }
 

@@ -10,6 +10,8 @@ public struct ICD10CMEdition: Sendable {
     public var validity: Validity
     public var source: String
     var entries: [String: Entry]
+    /// The table the edition was read from, as problems name it.
+    var file: String = ""
 
     public func entry(_ code: String) -> Entry? { entries[code] }
     public func isBillable(_ code: String) -> Bool { entries[code]?.billable == true }
@@ -57,8 +59,14 @@ public struct ICD10CMEditions: Sendable {
                 continue
             }
             do {
-                let entries = try parseTable(data, file: displayRoot + "/" + item.file)
-                editions.append(ICD10CMEdition(name: item.name, validity: Validity(from: item.from, until: item.until), source: item.source ?? "", entries: entries))
+                let file = displayRoot + "/" + item.file
+                let entries = try parseTable(data, file: file)
+                if entries.isEmpty {
+                    problems.append(LexiconProblem(file: file, line: nil, entry: item.name, message: "gave no codes"))
+                    continue
+                }
+                editions.append(ICD10CMEdition(name: item.name, validity: Validity(from: item.from, until: item.until), source: item.source ?? "",
+                                               entries: entries, file: file))
             } catch {
                 problems.append(error)
             }
@@ -67,20 +75,11 @@ public struct ICD10CMEditions: Sendable {
         return ICD10CMEditions(editions: editions)
     }
 
-    /// `code<TAB>billable<TAB>title`, header line allowed; bytes are split directly because the
+    /// `code<TAB>billable<TAB>title`, header line allowed; fields are split on bytes because the
     /// tables are loaded on every start.
     static func parseTable(_ data: Data, file: String) throws(LexiconProblem) -> [String: ICD10CMEdition.Entry] {
         var entries: [String: ICD10CMEdition.Entry] = [:]
-        let bytes = [UInt8](data)
-        var lineNumber = 0
-        var start = 0
-        while start < bytes.count {
-            var end = start
-            while end < bytes.count, bytes[end] != 0x0A { end += 1 }
-            lineNumber += 1
-            var line = bytes[start..<end]
-            if line.last == 0x0D { line = line.dropLast() }
-            start = end + 1
+        for (lineNumber, line) in TableLines([UInt8](data)) {
             if line.isEmpty { continue }
             let fields = line.split(separator: 0x09, maxSplits: 2, omittingEmptySubsequences: false)
             guard fields.count == 3 else {

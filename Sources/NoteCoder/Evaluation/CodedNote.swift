@@ -62,7 +62,7 @@ public struct GoldError: Error, Sendable, Equatable, CustomStringConvertible {
         case notJSON(String)
         case missingField(String)
         case wrongType(field: String, detail: String)
-        case badDate(String)
+        case badDate(String, reason: DayError)
         case idMismatch(id: String, stem: String)
         case badUnits(field: String, value: Int)
         case emptyCode(field: String)
@@ -87,8 +87,8 @@ public struct GoldError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(file): missing field '\(field)'"
         case .wrongType(let field, let detail):
             return "\(file): field '\(field)' has the wrong type: \(detail)"
-        case .badDate(let value):
-            return "\(file): dateOfService '\(value)' is not a date in the form YYYY-MM-DD"
+        case .badDate(let value, let reason):
+            return "\(file): dateOfService '\(value)' is not a date: \(reason)"
         case .idMismatch(let id, let stem):
             return "\(file): id '\(id)' does not match the file name '\(stem)'"
         case .badUnits(let field, let value):
@@ -138,8 +138,8 @@ extension CodedNote {
         if let stem, id != stem {
             throw GoldError(file: file, problem: .idMismatch(id: id, stem: stem))
         }
-        if let date = dateOfService, !Self.isCalendarDate(date) {
-            throw GoldError(file: file, problem: .badDate(date))
+        if let date = dateOfService {
+            do { _ = try Day(parsing: date) } catch { throw GoldError(file: file, problem: .badDate(date, reason: error)) }
         }
         for (i, code) in diagnoses.enumerated() where code.trimmingCharacters(in: .whitespaces).isEmpty {
             throw GoldError(file: file, problem: .emptyCode(field: "diagnoses[\(i)]"))
@@ -152,26 +152,6 @@ extension CodedNote {
                 throw GoldError(file: file, problem: .badUnits(field: "procedures[\(i)].units", value: line.units))
             }
         }
-    }
-
-    /// True for an existing day written `YYYY-MM-DD`. Done by hand rather than with a
-    /// `DateFormatter`, which is lenient about widths and depends on locale and time zone.
-    static func isCalendarDate(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return false }
-        func number(_ range: Range<Int>) -> Int? {
-            var value = 0
-            for b in bytes[range] {
-                guard b >= UInt8(ascii: "0"), b <= UInt8(ascii: "9") else { return nil }
-                value = value * 10 + Int(b - UInt8(ascii: "0"))
-            }
-            return value
-        }
-        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10) else { return false }
-        guard (1...12).contains(month), day >= 1 else { return false }
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-        let lengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-        return day <= lengths[month - 1]
     }
 
     private static func problem(for error: DecodingError) -> GoldError.Problem {

@@ -17,6 +17,8 @@ public struct Lexicon: Sendable {
     public var scopeFile: String
     /// NCCI pairs, unit limits, add-on codes and Excludes1 notes, checked against every report.
     public var claimEdits: ClaimEditTables = .empty
+    /// The rows each code table under `codes/` gave (ICD-10-CM editions, then the CMS tables).
+    public var tableRows: [TableRowCount] = []
 
     let sectionPatterns: PatternSet
     /// Catch-all headings (`namedByHeader`), tried apart from the named headers: a named header

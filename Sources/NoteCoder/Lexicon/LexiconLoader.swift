@@ -15,6 +15,8 @@ struct LexiconLoader {
     var problems: [LexiconProblem] = []
     /// Per-entry example sets, kept for `lexicon check`.
     var examples: [ExampleSet] = []
+    /// The rows each code table gave, in the order read, for `lexicon check`.
+    var tableRows: [TableRowCount] = []
 
     init(root: URL) { self.root = root }
 
@@ -41,6 +43,7 @@ struct LexiconLoader {
         var icd = ICD10CMEditions(editions: [])
         do { icd = try ICD10CMEditions.load(directory: path("codes/icd10cm"), displayRoot: shown("codes/icd10cm")) }
         catch { problems += error.problems }
+        tableRows += icd.editions.map { TableRowCount(file: $0.file, rows: $0.entries.count) }
         // Every CMS table codes/cms/sources.yaml lists, before the catalogue: it takes the fee
         // schedule's bilateral indicators.
         let claimEdits = loadClaimEdits(icd: icd)
@@ -77,7 +80,7 @@ struct LexiconLoader {
             let datePatterns = try DatePatterns(labels: datesFile?.content.labels ?? [])
             let wordStartKeys = (conceptPatterns + cuePatterns + attributePatterns + [datePatterns.labelled].compactMap { $0 })
                 .reduce(KeySet()) { $0.union($1.startKeys) }
-            let lexicon = Lexicon(
+            var lexicon = Lexicon(
                 directory: root.path, sections: sections, cues: cues, attributes: attributes, concepts: concepts,
                 queries: queries, icd10cm: icd, procedures: catalogue, scope: scope, scopeFile: shown("scope.yaml"), claimEdits: claimEdits,
                 sectionPatterns: try PatternSet(alternatives: sectionAlternatives.filter { !sections[$0.entry].namedByHeader },
@@ -95,6 +98,7 @@ struct LexiconLoader {
                 wordStartKeys: wordStartKeys,
                 conceptIndex: Dictionary(concepts.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first }),
                 attributeIndex: Dictionary(attributes.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first }))
+            lexicon.tableRows = tableRows
             return lexicon
         } catch {
             // Each pattern compiled alone above, so a failure here is the combination (size).

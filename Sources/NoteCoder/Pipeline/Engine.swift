@@ -21,6 +21,7 @@ public struct Engine: Sendable {
     public func code(_ note: Note, matcher: Matcher) throws(NoteError) -> Report {
         if note.bytes.count > maxNoteBytes { throw .tooLarge(note: note.id, bytes: note.bytes.count, limit: maxNoteBytes) }
         if let offset = UTF8Validation.firstInvalidByte(in: note.bytes) { throw .invalidUTF8(note: note.id, byteOffset: offset) }
+        let note = LineBreaks.normalized(note)
         do {
             return try note.bytes.withUnsafeBufferPointer { buffer throws(PCRE2Error) in
                 let concepts = try Scanner.concepts(in: buffer, lexicon: lexicon, matcher: matcher)
@@ -44,7 +45,8 @@ public struct Engine: Sendable {
         }
     }
 
-    /// Sections and sentences only, for callers that need the reading stage alone.
+    /// Sections and sentences only, for callers that need the reading stage alone. `note` and
+    /// `buffer` break lines at LF or CRLF; `code` makes a lone CR one first (`LineBreaks`).
     public func read(_ note: Note, buffer: UnsafeBufferPointer<UInt8>, matcher: Matcher) throws(PCRE2Error) -> Document {
         let sections = try SectionReader.sections(in: buffer, lexicon: lexicon, matcher: matcher)
         let sentences = SentenceSplitter.sentences(in: note.bytes, sections: sections)
