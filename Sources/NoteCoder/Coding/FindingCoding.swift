@@ -54,12 +54,7 @@ extension NoteRun {
             guard concept.kind == .condition, concept.attributes.contains("side"), let site = findings[f].site,
                   let per = concept.per, let attributeIndex = lexicon.attributeIndex[per] else { continue }
             let attribute = lexicon.attributes[attributeIndex]
-            func sameSite(_ value: Int) -> Bool {
-                if value == site.value { return true }
-                guard let key = attribute.siteKey, let a = attribute.values[value].properties[key] else { return false }
-                return a == attribute.values[site.value].properties[key]
-            }
-            let sides = Set(titled.filter { $0.hit.attribute == attributeIndex && sameSite($0.hit.value) }.map(\.side))
+            let sides = Set(titled.filter { $0.hit.attribute == attributeIndex && attribute.sameSite($0.hit.value, site.value) }.map(\.side))
             if sides.count == 1 { findings[f].side = sides.first }
         }
     }
@@ -87,11 +82,7 @@ extension NoteRun {
         guard let siteA = a.site, let siteB = b.site else { return true }
         let attributeA = lexicon.concepts[a.concept].per, attributeB = lexicon.concepts[b.concept].per
         guard attributeA == attributeB, let name = attributeA, let attribute = lexicon.attribute(name) else { return true }
-        if siteA.value == siteB.value { return true }
-        guard let key = attribute.siteKey,
-              let keyA = attribute.values[siteA.value].properties[key],
-              let keyB = attribute.values[siteB.value].properties[key] else { return false }
-        return keyA == keyB
+        return attribute.sameSite(siteA.value, siteB.value)
     }
 
     /// Levels named in the procedure's title that the procedure details never name, where the
@@ -163,9 +154,8 @@ extension NoteRun {
 
     mutating func buildDiagnoses(_ findings: [Finding], _ outcomes: [RuleOutcome?]) -> [DiagnosisSuggestion] {
         var result: [DiagnosisSuggestion] = []
-        // The conditions a procedure of this note is done for (its `supports`): only for those
-        // does an unnamed site stop the claim. "Arthritis" on a cardiology problem list is coded
-        // as documented (M19.90), not queried.
+        // The conditions a procedure of this note is done for (its `supports`): a query kind that
+        // does not ask for untreated diagnoses (`asksForUntreated: false`) is raised only for those.
         let treated = Set(findings.filter { lexicon.concepts[$0.concept].kind == .procedure }.flatMap { lexicon.concepts[$0.concept].supports })
         for (i, finding) in findings.enumerated() {
             guard let outcome = outcomes[i], lexicon.concepts[finding.concept].kind == .condition else { continue }
@@ -174,7 +164,7 @@ extension NoteRun {
             if !finding.conflictingSides.isEmpty {
                 pending.append("conflict")
                 queries.append(("conflict", describe(finding) + " (documented as " + finding.conflictingSides.joined(separator: " and ") + ")", findingEvidence(finding)))
-            } else if let query = outcome.query, query != "site" || treated.contains(concept.id) {
+            } else if let query = outcome.query, lexicon.queries[query]?.asksForUntreated ?? true || treated.contains(concept.id) {
                 pending.append(query)
                 queries.append((query, describe(finding), findingEvidence(finding)))
             }

@@ -54,12 +54,13 @@ extension NoteRun {
     /// diagnosis at another site told only elsewhere (an MRI read in the history: "foraminal
     /// narrowing ... L5-S1") is not a second diagnosis of the encounter. Where the stated one
     /// names no site, the rest of the note still says where it is.
-    mutating func keepAssessedSites(_ findings: [Finding]) -> [Finding] {
-        guard noteHasTag("diagnosis") else { return findings }
-        func assessed(_ finding: Finding) -> Bool { finding.mentions.contains { mentionUnderTag($0, "diagnosis") } }
+    mutating func keepAssessedSites(_ findings: [Finding], underDiagnosis: Set<Int>) -> [Finding] {
+        guard !underDiagnosis.isEmpty else { return findings }
+        func assessed(_ finding: Finding) -> Bool { finding.mentions.contains(where: underDiagnosis.contains) }
         let stated = findings.filter { $0.site != nil && assessed($0) }
-        // The paired concepts that read one diagnosis (`suppressedBy` either way: the cervical and
-        // the lumbar reading of "herniated discs at C4-5") state it together.
+        // Concepts one of which gives way to the other (`suppressedBy` either way) count as one
+        // diagnosis here: the cervical and the lumbar reading of "herniated discs at C4-5", but
+        // also a radiculopathy beside the disc disorder that would absorb it.
         func sameDiagnosis(_ a: Int, _ b: Int) -> Bool {
             a == b || lexicon.concepts[a].suppressedBy.contains(lexicon.concepts[b].id) || lexicon.concepts[b].suppressedBy.contains(lexicon.concepts[a].id)
         }

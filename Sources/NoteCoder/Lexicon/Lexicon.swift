@@ -117,6 +117,14 @@ public struct AttributeDefinition: Sendable {
     public var siteKey: String?
     public var values: [AttributeValueDefinition]
     public var location: SourceLocation
+
+    /// Two values name the same site: the same value, or values that share the `siteKey`
+    /// property (the AC joint is in the shoulder region).
+    public func sameSite(_ a: Int, _ b: Int) -> Bool {
+        if a == b { return true }
+        guard let key = siteKey, let keyA = values[a].properties[key], let keyB = values[b].properties[key] else { return false }
+        return keyA == keyB
+    }
 }
 
 public struct ConceptDefinition: Sendable {
@@ -166,4 +174,6 @@ public struct QueryTemplate: Sendable {
     public var title: String
     public var question: String
     public var options: [String]
+    /// Whether a diagnosis that no procedure of the note is done for raises this query.
+    public var asksForUntreated: Bool = true
 }

@@ -185,6 +185,10 @@ struct QueriesFile: Codable {
         /// The question; `{finding}` is replaced by the finding's label.
         var question: String
         var options: [String]
+        /// Default true. False: a diagnosis's rule raises this query only where a procedure of
+        /// the note supports the diagnosis; otherwise the code stands as documented (an untreated
+        /// problem-list "osteoarthritis" is M19.90, not a site query).
+        var asksForUntreated: Bool?
     }
     var queries: [Template]
 }

@@ -222,7 +222,8 @@ struct LexiconLoader {
             if !options.contains(where: { $0.hasPrefix("other") }) || !options.contains(where: { $0.contains("unable to determine") }) {
                 problems.append(LexiconProblem(file: source.path, line: source.line("queries", index: index), entry: template.kind, message: "options must include 'other' and 'unable to determine'"))
             }
-            result[template.kind] = QueryTemplate(kind: template.kind, title: template.title, question: template.question, options: template.options)
+            result[template.kind] = QueryTemplate(kind: template.kind, title: template.title, question: template.question, options: template.options,
+                                                 asksForUntreated: template.asksForUntreated ?? true)
         }
         return result
     }

@@ -168,7 +168,7 @@ struct NoteRun {
         let underDiagnosis = Set(affirmed.filter { mentionUnderTag($0, "diagnosis") })
         var findings = AttributeLinker.findings(affirmed: affirmed, document: document, scan: scan, lexicon: lexicon, negatedAttributes: deniedAttributes,
                                                 stated: { underDiagnosis.contains($0) })
-        findings = keepAssessedSites(findings)
+        findings = keepAssessedSites(findings, underDiagnosis: underDiagnosis)
         shareSides(&findings)
         sideFromOperation(&findings)
 
