@@ -74,9 +74,7 @@ struct CodeTableReadingTests {
     func emptyCMSTable() throws {
         let copy = try LexiconCopy()
         let relative = "codes/cms/ncci-mue-practitioner-2024q3.tsv"
-        let header = try #require(try copy.read(relative).split(separator: "\n").first)
-        try copy.write(relative, header + "\n")
-        try copy.write("codes/cms/sources.yaml", try copy.read("codes/cms/sources.yaml").replacingOccurrences(of: "rows: 121\n", with: "rows: 0\n"))
+        try copy.emptyCMSTable(relative, declaredRows: 121)
         let problem = try copy.onlyProblem()
         #expect(problem.file == "Lexicons/" + relative)
         #expect(problem.message.contains("no rows"))
@@ -126,12 +124,22 @@ struct LexiconCheckTableCountTests {
     func emptyTableFails() throws {
         let copy = try LexiconCopy()
         let relative = "codes/cms/pfs-indicators-2024-pain-codes.tsv"
-        let header = try #require(try copy.read(relative).split(separator: "\n").first)
-        try copy.write(relative, header + "\n")
-        try copy.write("codes/cms/sources.yaml", try copy.read("codes/cms/sources.yaml").replacingOccurrences(of: "rows: 22\n", with: "rows: 0\n"))
+        try copy.emptyCMSTable(relative, declaredRows: 22)
         let result = try NoteCoderCLI.run(["lexicon", "check", copy.root.path])
         #expect(result.status == 78)
         #expect(result.stderr.contains("Lexicons/\(relative): gave no rows"), "\(result.stderr)")
         #expect(result.stdout.isEmpty)
+    }
+}
+
+extension LexiconCopy {
+    /// Leaves a CMS table its header only, and its provenance entry saying so (rows: 0), so the
+    /// only fault left is a table that gives no rows.
+    func emptyCMSTable(_ relative: String, declaredRows: Int) throws {
+        let header = try #require(try read(relative).split(separator: "\n").first)
+        try write(relative, header + "\n")
+        let sources = try read("codes/cms/sources.yaml")
+        #expect(sources.contains("rows: \(declaredRows)\n"), "sources.yaml no longer declares \(declaredRows) rows for \(relative)")
+        try write("codes/cms/sources.yaml", sources.replacingOccurrences(of: "rows: \(declaredRows)\n", with: "rows: 0\n"))
     }
 }
