@@ -21,8 +21,7 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible, Coda
               digitPositions.allSatisfy({ bytes[$0] >= UInt8(ascii: "0") && bytes[$0] <= UInt8(ascii: "9") }) else {
             throw .notISO
         }
-        func number(_ range: Range<Int>) -> Int { range.reduce(0) { $0 * 10 + Int(bytes[$1] - UInt8(ascii: "0")) } }
-        try self.init(checking: number(0..<4), number(5..<7), number(8..<10))
+        try self.init(checking: Self.number(bytes, 0..<4), Self.number(bytes, 5..<7), Self.number(bytes, 8..<10))
     }
 
     /// Parses `YYYY-MM-DD`, checking that the day exists in that month; nil where
@@ -36,8 +35,12 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible, Coda
     init(compact text: String) throws(DayError) {
         let bytes = Array(text.utf8)
         guard bytes.count == 8, bytes.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { throw .notISO }
-        func number(_ range: Range<Int>) -> Int { range.reduce(0) { $0 * 10 + Int(bytes[$1] - UInt8(ascii: "0")) } }
-        try self.init(checking: number(0..<4), number(4..<6), number(6..<8))
+        try self.init(checking: Self.number(bytes, 0..<4), Self.number(bytes, 4..<6), Self.number(bytes, 6..<8))
+    }
+
+    /// The number the ASCII digits at `range` write (checked as digits by the caller).
+    private static func number(_ bytes: [UInt8], _ range: Range<Int>) -> Int {
+        range.reduce(0) { $0 * 10 + Int(bytes[$1] - UInt8(ascii: "0")) }
     }
 
     private init(checking year: Int, _ month: Int, _ day: Int) throws(DayError) {
