@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+@testable import NoteCoder
+
+/// Diagnosis lines written the way real notes write them, each under an assessment heading:
+/// the wording of the ICD-10-CM Index and the assertions around a diagnosis (what is past,
+/// denied or still present). They came from probing the engine with such lines rather than
+/// from one note, so each case names the pattern it stands for, with lines where a rule must
+/// not fire beside those where it must.
+@Suite("Assessment lines as real notes write them")
+struct AssessmentWordingTests {
+    private static func codes(_ line: String) throws -> Set<String> {
+        let report = try SharedLexicon.code("ASSESSMENT:\n1. \(line)\n", date: "2024-07-01")
+        return Set(report.diagnoses.map(\.code))
+    }
+
+    @Test("Index wordings of pain and myalgia", arguments: [
+        ("Cancer pain, on a fentanyl patch.", ["G89.3"]),
+        ("Post-thoracotomy pain syndrome.", ["G89.12"]),
+        ("Chronic pain after a left thoracotomy.", ["G89.22"]),
+        ("Low backache.", ["M54.50"]),
+        ("Polyradiculopathy, lumbosacral.", ["M54.17"]),
+        ("Intermittent headaches, neck pains, and generalized myalgias.", ["M54.2", "M79.10"]),
+        ("Myofascial pain syndrome of the lumbar paraspinals.", ["M79.18"]),
+        // Not the same words: a screening, a history, a release therapy.
+        ("Right knee pain. Breast cancer screening is up to date.", ["M25.561"]),
+        ("Myofascial release therapy was helpful.", []),
+    ] as [(String, Set<String>)])
+    func indexWordings(_ line: String, _ expected: Set<String>) throws {
+        #expect(try Self.codes(line) == expected, "\(line)")
+    }
+
+    @Test("what still goes on is present, whatever past event it is written with", arguments: [
+        ("Status post L4-5 laminectomy with persistent low back pain.", ["M54.50"]),
+        ("Cervical radiculopathy, resolved; persistent neck pain.", ["M54.2"]),
+        ("Chronic low back pain since a work injury in 2005.", ["G89.29", "M54.50"]),
+        ("Right knee pain since 2015.", ["M25.561"]),
+        ("Ongoing right hip pain, previously injected.", ["M25.551"]),
+        ("Non-radiating dull low back pain.", ["M54.50"]),
+        // Where the past or the denial is the diagnosis's own.
+        ("Her knee pain has resolved.", []),
+        ("History of lumbar disc herniation, now with recurrent sciatica on the left.", ["M54.32"]),
+        ("Status post right carpal tunnel release.", []),
+        ("Non-radicular pain.", []),
+    ] as [(String, Set<String>)])
+    func stillPresent(_ line: String, _ expected: Set<String>) throws {
+        #expect(try Self.codes(line) == expected, "\(line)")
+    }
+
+    @Test("a radiculopathy told in a procedure's details does not make the operation's date its date")
+    func sinceProcedure() throws {
+        // The injection is the past one the improvement is measured from, not today's.
+        let report = try SharedLexicon.code("""
+            ASSESSMENT AND PLAN:  Lumbar facet joint syndrome.  Her L4 radicular symptoms have resolved since her therapeutic transforaminal injection.
+            """, date: "2024-07-01")
+        #expect(report.procedures.isEmpty)
+        #expect(Set(report.diagnoses.map(\.code)) == ["M47.816"])
+    }
+
+    @Test("a diagnosis heading as real notes name it", arguments: [
+        "IMPRESSION AND RECOMMENDATIONS", "FINAL IMPRESSION", "DIAGNOSIS/ASSESSMENT", "PROVISIONAL DIAGNOSIS", "CONCLUSIONS",
+    ])
+    func diagnosisHeadings(_ heading: String) throws {
+        // Beside a diagnosis heading, a condition named only in the history is not coded; so the
+        // heading must be read as one for the history's knee pain to stay out.
+        let report = try SharedLexicon.code("""
+            HISTORY OF PRESENTING PROBLEM:  Right knee pain for a year.
+            \(heading):  Lumbar radiculopathy.
+            """, date: "2024-07-01")
+        #expect(Set(report.diagnoses.map(\.code)) == ["M54.16"], "\(heading)")
+    }
+
+    @Test("neurogenic claudication stated in an operative note's indications joins the stenosis of its diagnosis heading")
+    func claudicationInIndications() throws {
+        let note = """
+            POSTOPERATIVE DIAGNOSIS:  Spinal stenosis at L3-L4 and L4-L5.
+            INDICATIONS:  He is suffering from neurogenic claudication.  He was unresponsive to conservative treatment.
+            """
+        #expect(try Set(SharedLexicon.code(note, date: "2024-07-01").diagnoses.map(\.code)) == ["M48.062"])
+        let denied = note.replacingOccurrences(of: "He is suffering from neurogenic claudication.", with: "He has no neurogenic claudication.")
+        #expect(try Set(SharedLexicon.code(denied, date: "2024-07-01").diagnoses.map(\.code)) == ["M48.061"])
+    }
+}
