@@ -20,7 +20,8 @@ struct AssessmentWordingTests {
         ("Chronic pain after a left thoracotomy.", ["G89.22"]),
         ("Low backache.", ["M54.50"]),
         ("Polyradiculopathy, lumbosacral.", ["M54.17"]),
-        ("Intermittent headaches, neck pains, and generalized myalgias.", ["M54.2", "M79.10"]),
+        ("Neck stiffness and generalized myalgias.", ["M79.10"]),
+        ("Intermittent neck pains.", ["M54.2"]),
         ("Myofascial pain syndrome of the lumbar paraspinals.", ["M79.18"]),
         // Not the same words: a screening, a history, a release therapy.
         ("Right knee pain. Breast cancer screening is up to date.", ["M25.561"]),
@@ -37,6 +38,7 @@ struct AssessmentWordingTests {
         ("Right knee pain since 2015.", ["M25.561"]),
         ("Ongoing right hip pain, previously injected.", ["M25.551"]),
         ("Non-radiating dull low back pain.", ["M54.50"]),
+        ("Left knee pain, worse than last month.", ["M25.562"]),
         // Where the past or the denial is the diagnosis's own.
         ("Her knee pain has resolved.", []),
         ("History of lumbar disc herniation, now with recurrent sciatica on the left.", ["M54.32"]),
@@ -44,6 +46,18 @@ struct AssessmentWordingTests {
         ("Non-radicular pain.", []),
     ] as [(String, Set<String>)])
     func stillPresent(_ line: String, _ expected: Set<String>) throws {
+        #expect(try Self.codes(line) == expected, "\(line)")
+    }
+
+    @Test("a side compared with the other names both sides; a suspicion is not a diagnosis", arguments: [
+        ("Carpal tunnel syndrome, right worse than left.", ["G56.03"]),
+        ("Right greater than left knee pain.", ["M25.561", "M25.562"]),
+        ("Knee osteoarthritis, R>L.", ["M17.0"]),
+        ("Carpal tunnel syndrome on the right.", ["G56.01"]),
+        ("I suspect a left L5 radiculopathy.", []),
+        ("I think he seemingly has a peroneal neuropathy with a superimposed lumbosacral radiculopathy.", []),
+    ] as [(String, Set<String>)])
+    func sidesAndSuspicion(_ line: String, _ expected: Set<String>) throws {
         #expect(try Self.codes(line) == expected, "\(line)")
     }
 
