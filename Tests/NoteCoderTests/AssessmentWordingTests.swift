@@ -61,6 +61,14 @@ struct AssessmentWordingTests {
         #expect(try Self.codes(line) == expected, "\(line)")
     }
 
+    @Test("a diagnosis explains the symptom of its own side only")
+    func explainsItsOwnSide() throws {
+        let report = try SharedLexicon.code("ASSESSMENT:\n1. Right knee osteoarthritis.\n2. Left knee pain.\n", date: "2024-07-01")
+        #expect(Set(report.diagnoses.map(\.code)) == ["M17.11", "M25.562"])
+        let same = try SharedLexicon.code("ASSESSMENT:\n1. Right knee osteoarthritis.\n2. Right knee pain.\n", date: "2024-07-01")
+        #expect(Set(same.diagnoses.map(\.code)) == ["M17.11"])
+    }
+
     @Test("a radiculopathy told in a procedure's details does not make the operation's date its date")
     func sinceProcedure() throws {
         // The injection is the past one the improvement is measured from, not today's.

@@ -131,13 +131,14 @@ extension NoteRun {
     }
 
     /// A condition the lexicon says gives way to another at the same site (a symptom to the
-    /// diagnosis that explains it) is set aside and listed as such.
+    /// diagnosis that explains it) is set aside and listed as such. The same site is also the
+    /// same side: right knee osteoarthritis does not explain left knee pain.
     mutating func suppress(_ findings: [Finding], _ outcomes: inout [RuleOutcome?]) {
         for (i, finding) in findings.enumerated() where outcomes[i] != nil {
             let concept = lexicon.concepts[finding.concept]
             guard !concept.suppressedBy.isEmpty || !concept.explainedBy.isEmpty else { continue }
             let by = findings.indices.first { j in
-                guard j != i, outcomes[j] != nil, sameSite(finding, findings[j]) else { return false }
+                guard j != i, outcomes[j] != nil, sameSite(finding, findings[j]), sidesAgree(finding.side, findings[j].side) else { return false }
                 let suppressor = lexicon.concepts[findings[j].concept]
                 let other = suppressor.id
                 if concept.suppressedBy.contains(other), let held = concept.suppressedWhenHolding, suppressor.attributes.contains(held),
