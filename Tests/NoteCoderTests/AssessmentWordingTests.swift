@@ -61,6 +61,17 @@ struct AssessmentWordingTests {
         #expect(try Self.codes(line) == expected, "\(line)")
     }
 
+    @Test("a trigger finger is coded by its digit and side", arguments: [
+        ("Left trigger thumb.", ["M65.312"]),
+        ("Trigger finger, right middle finger.", ["M65.331"]),
+        ("Right ring trigger finger.", ["M65.341"]),
+        ("Bilateral trigger thumbs.", ["M65.311", "M65.312"]),
+        ("Trigger finger.", ["M65.30"]),
+    ] as [(String, Set<String>)])
+    func triggerDigits(_ line: String, _ expected: Set<String>) throws {
+        #expect(try Self.codes(line) == expected, "\(line)")
+    }
+
     @Test("a diagnosis explains the symptom of its own side only")
     func explainsItsOwnSide() throws {
         let report = try SharedLexicon.code("ASSESSMENT:\n1. Right knee osteoarthritis.\n2. Left knee pain.\n", date: "2024-07-01")
