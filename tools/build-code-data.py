@@ -300,6 +300,9 @@ def build_icd(data, out_dir, report):
          "# Each file holds only the codes starting with G, M or R (categories and headers included,",
          "# billable 0), same columns as the source: code<TAB>billable<TAB>title, with a header line.",
          "# Written by tools/build-code-data.py from the NoteCoder shared data (data/icd10cm/).",
+         "# `chapters` says so to the engine: `code S39.012` then answers that NoteCoder cannot say, not",
+         "# that S39.012 is no ICD-10-CM code, and lexicon check fails if a table holds another letter.",
+         "chapters: [%s]" % ", ".join(ICD_PREFIXES),
          "editions:"]
     for name, fname, start, end, source in ICD_EDITIONS:
         rows, billable, _ = counts[name]

@@ -81,7 +81,7 @@ struct SuggestAPI: Sendable {
             }
         }
         guard let facts = engine.lexicon.facts(about: code, on: day) else {
-            throw HTTPError(.notFound, message: "\(code.prefix(40)) is not an ICD-10-CM code in the editions on hand nor a CPT/HCPCS code in NoteCoder's procedure catalogue")
+            throw HTTPError(.notFound, message: engine.lexicon.unknownCodeMessage(String(code.prefix(40))))
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]

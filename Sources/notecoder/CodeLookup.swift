@@ -32,8 +32,7 @@ struct CodeLookup: ParsableCommand {
     func run() throws {
         let lexicon = try lexicon.load()
         guard let facts = lexicon.facts(about: code, on: date) else {
-            let editions = lexicon.icd10cm.editions.map(\.name).joined(separator: ", ")
-            Console.error("notecoder: \(code) is not an ICD-10-CM code in the editions on hand (\(editions)) nor a CPT/HCPCS code in NoteCoder's procedure catalogue")
+            Console.error("notecoder: " + lexicon.unknownCodeMessage(code))
             throw ExitStatus.badInput
         }
         switch format {

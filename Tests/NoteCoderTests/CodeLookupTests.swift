@@ -110,6 +110,28 @@ struct CodeLookupTests {
         #expect(lexicon.facts(about: "99213", on: nil) == nil)
     }
 
+    @Test("a code from a chapter NoteCoder does not carry is not called 'not ICD-10-CM'")
+    func chapterNotOnHand() throws {
+        let lexicon = try SharedLexicon.lexicon()
+        #expect(lexicon.icd10cm.letters == ["G", "M", "R"])
+        #expect(lexicon.facts(about: "S39.012", on: nil) == nil)
+        let outside = lexicon.unknownCodeMessage("S39.012")
+        #expect(outside.contains("cannot say whether S39.012 is an ICD-10-CM code"))
+        #expect(outside.contains("G, M and R"))
+        #expect(!outside.contains("is not an ICD-10-CM code"))
+        // A code of a chapter on hand that the tables do not hold is not one.
+        #expect(lexicon.unknownCodeMessage("M99.999").contains("M99.999 is not an ICD-10-CM code"))
+        #expect(lexicon.unknownCodeMessage("99213").contains("is not an ICD-10-CM code"))
+    }
+
+    @Test("a table holding a code outside the chapters editions.yaml declares is an error")
+    func strayChapter() throws {
+        let copy = try LexiconCopy()
+        try copy.append("codes/icd10cm/icd10cm-fy2025.tsv", "S39.012\t1\tStrain of muscle, fascia and tendon of lower back, initial encounter\n")
+        let problems = try copy.problems()
+        #expect(problems.contains { $0.message.contains("holds S39.012, outside the chapters editions.yaml says are on hand (G, M, R)") })
+    }
+
     @Test("the JSON answer carries the same facts")
     func json() throws {
         let encoder = JSONEncoder()

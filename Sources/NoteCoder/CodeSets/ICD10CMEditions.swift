@@ -20,6 +20,28 @@ public struct ICD10CMEdition: Sendable {
 /// The editions on hand, chosen by date of service: a claim is judged by the edition in force that day.
 public struct ICD10CMEditions: Sendable {
     public var editions: [ICD10CMEdition]
+    /// The first letters of the codes the tables carry (`chapters` in editions.yaml); empty when
+    /// they carry every chapter. A code outside them may well exist: NoteCoder must say it does
+    /// not know, never that the code is not ICD-10-CM.
+    public var letters: [String] = []
+
+    /// Whether the tables on hand would hold `code` if it existed.
+    public func covers(_ code: String) -> Bool {
+        guard let first = code.first else { return false }
+        return letters.isEmpty || letters.contains(String(first).uppercased())
+    }
+
+    /// What `lexicon check`, `code` and the API say of the tables' reach.
+    public var reach: String {
+        let names = editions.map(\.name).joined(separator: ", ")
+        guard !letters.isEmpty else { return "every chapter of \(names)" }
+        return "the codes starting with \(Self.list(letters)) of \(names)"
+    }
+
+    static func list(_ items: [String]) -> String {
+        guard items.count > 1 else { return items.joined() }
+        return items.dropLast().joined(separator: ", ") + " and " + items.last!
+    }
 
     /// The edition in force on `day`; without one, the next edition after it (a code deleted
     /// in between is gone from the later edition, so nothing dead is suggested), or the last
@@ -44,6 +66,8 @@ public struct ICD10CMEditions: Sendable {
             var source: String?
         }
         var editions: [Edition]
+        /// First letters of the codes the tables hold, where they hold only some chapters.
+        var chapters: [String]?
     }
 
     static func load(directory: URL, displayRoot: String) throws(LexiconError) -> ICD10CMEditions {
@@ -65,6 +89,12 @@ public struct ICD10CMEditions: Sendable {
                     problems.append(LexiconProblem(file: file, line: nil, entry: item.name, message: "gave no codes"))
                     continue
                 }
+                if let chapters = list.content.chapters,
+                   let stray = entries.keys.filter({ !chapters.contains(String($0.prefix(1))) }).min() {
+                    problems.append(LexiconProblem(file: file, line: nil, entry: item.name,
+                                                   message: "holds \(stray), outside the chapters editions.yaml says are on hand (\(chapters.joined(separator: ", ")))"))
+                    continue
+                }
                 editions.append(ICD10CMEdition(name: item.name, validity: Validity(from: item.from, until: item.until), source: item.source ?? "",
                                                entries: entries, file: file))
             } catch {
@@ -72,7 +102,7 @@ public struct ICD10CMEditions: Sendable {
             }
         }
         guard problems.isEmpty else { throw LexiconError(problems: problems) }
-        return ICD10CMEditions(editions: editions)
+        return ICD10CMEditions(editions: editions, letters: list.content.chapters ?? [])
     }
 
     /// `code<TAB>billable<TAB>title`, header line allowed; fields are split on bytes because the

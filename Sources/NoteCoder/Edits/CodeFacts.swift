@@ -120,6 +120,18 @@ extension Lexicon {
         icd10cm.editions.compactMap(\.validity.from).max() ?? Day(year: 2025, month: 10, day: 1)
     }
 
+    /// What to tell a coder who asked about a code NoteCoder does not know. A code shaped like
+    /// ICD-10-CM (a letter, two characters, maybe a dot and more) from a chapter the tables do
+    /// not carry is not called "not ICD-10-CM": NoteCoder says which chapters it has instead.
+    public func unknownCodeMessage(_ code: String) -> String {
+        let asked = code.trimmingCharacters(in: .whitespaces).uppercased()
+        let icdShaped = asked.range(of: #"^[A-Z][0-9][0-9A-Z](?:\.?[0-9A-Z]{1,4})?$"#, options: .regularExpression) != nil
+        if icdShaped && !icd10cm.covers(asked) {
+            return "\(code) cannot be looked up: NoteCoder carries \(icd10cm.reach), so it cannot say whether \(code) is an ICD-10-CM code or what it means"
+        }
+        return "\(code) is not an ICD-10-CM code in \(icd10cm.reach) nor a CPT/HCPCS code in NoteCoder's procedure catalogue"
+    }
+
     /// The facts about `code` on `day` (the default date when nil), or nil when the code is
     /// neither an ICD-10-CM code in an edition on hand nor a procedure code in the catalogue.
     /// ICD-10-CM codes may be written without the dot (M545).
