@@ -72,6 +72,40 @@ struct AssessmentWordingTests {
         #expect(try Self.codes(line) == expected, "\(line)")
     }
 
+    @Test("two sites sharing one pain word are both coded", arguments: [
+        ("Chronic neck and low back pain.", ["G89.29", "M54.2", "M54.50"]),
+        ("Low back and left leg pain.", ["M54.50", "M79.605"]),
+        ("Right hip and knee pain.", ["M25.551", "M25.561"]),
+        ("Chronic right knee and left shoulder pain.", ["G89.29", "M25.561", "M25.512"]),
+        ("Left arm and neck pain.", ["M79.602", "M54.2"]),
+        // Only where the pain word is shared: a tender neck is not neck pain.
+        ("Neck and back tenderness; right knee pain.", ["M25.561"]),
+    ] as [(String, Set<String>)])
+    func coordinatedSites(_ line: String, _ expected: Set<String>) throws {
+        #expect(try Self.codes(line) == expected, "\(line)")
+    }
+
+    @Test("beside an operative diagnosis heading, the indications tell the story; the cause they name still counts")
+    func narrativeIndications() throws {
+        // The symptoms of the operation's story are not diagnoses of their own.
+        let operation = try SharedLexicon.code("""
+            PREOPERATIVE DIAGNOSIS:  Cervical spondylosis at C3-C4 with myelopathy.
+            POSTOPERATIVE DIAGNOSIS:  Same.
+            INDICATIONS FOR PROCEDURE:  This 62-year-old man has progressive neck and right shoulder pain.
+            """, date: "2024-07-01")
+        #expect(Set(operation.diagnoses.map(\.code)) == ["M47.12"])
+        // The diagnosis the indication gives as the cause of the heading's symptom is coded.
+        let cause = try SharedLexicon.code("""
+            PREOPERATIVE DIAGNOSIS:  Low Back Syndrome - Low Back Pain.
+            POSTOPERATIVE DIAGNOSIS:  Same.
+            INDICATION:  Pain in the lumbar spine secondary to facet arthrosis.
+            """, date: "2024-07-01")
+        #expect(Set(cause.diagnoses.map(\.code)).contains("M47.816"))
+        // Without an operative heading, the indication is the note's diagnosis statement.
+        let injection = try SharedLexicon.code("INDICATION:  Right knee pain.\nPROCEDURE:  Right knee injection.\n", date: "2024-07-01")
+        #expect(Set(injection.diagnoses.map(\.code)) == ["M25.561"])
+    }
+
     @Test("a diagnosis explains the symptom of its own side only")
     func explainsItsOwnSide() throws {
         let report = try SharedLexicon.code("ASSESSMENT:\n1. Right knee osteoarthritis.\n2. Left knee pain.\n", date: "2024-07-01")

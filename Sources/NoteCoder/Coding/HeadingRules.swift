@@ -1,6 +1,7 @@
 /// What a note's headings say about which mentions are this encounter's codes. The headings'
 /// roles are tags in `sections.yaml`: `diagnosis` (Assessment, Impression, Pre/Postoperative
-/// diagnosis, Indication), `operative` (an operative report's diagnosis headings) and `title`
+/// diagnosis, Indication), `operative` (an operative report's diagnosis headings), `narrative`
+/// (indications, which state diagnoses only where no operative heading does) and `title`
 /// (the heading that lists the procedures done).
 extension NoteRun {
     func sectionHasTag(_ section: Section, _ tag: String) -> Bool {
@@ -32,9 +33,23 @@ extension NoteRun {
         } where: { studied.contains($0) }
         guard noteHasTag("diagnosis") else { return affirmed }
         // The plan says what the visit treats ("physical therapy ... as well as treatment for his
-        // neck pain"): a condition named there is one of the encounter's.
+        // neck pain"): a condition named there is one of the encounter's. A heading tagged
+        // `narrative` (the indications of a procedure) states diagnoses only where the note has no
+        // operative diagnosis heading: beside one it tells the story that led to the operation
+        // ("right C4 radiculopathy with neck and shoulder pain"), and the operative diagnosis says
+        // what is coded — unless they name the cause of what it states ("pain in the lumbar spine
+        // secondary to facet arthrosis" under "Low back pain").
+        let operative = noteHasTag("operative")
+        func namedAsCause(_ index: Int) -> Bool {
+            let mention = scan.mentions[index]
+            return scan.cuesBySentence[mention.sentence].contains {
+                lexicon.cues[scan.cues[$0].cue].causal && scan.cues[$0].range.upperBound <= mention.range.lowerBound
+            }
+        }
         let assessed = Set(affirmed.filter {
-            lexicon.concepts[scan.mentions[$0].concept].kind == .condition && (mentionUnderTag($0, "diagnosis") || mentionUnderTag($0, "treats"))
+            lexicon.concepts[scan.mentions[$0].concept].kind == .condition
+                && ((mentionUnderTag($0, "diagnosis") && !(operative && mentionUnderTag($0, "narrative") && !namedAsCause($0)))
+                    || mentionUnderTag($0, "treats"))
         }.map { scan.mentions[$0].concept })
         let remaining = setAside(affirmed, reason: "not-assessed", cue: "not among the diagnoses the note states under its diagnosis headings") { concept, id in
             concept.kind == .condition && concept.symptom && !assessed.contains(id)
