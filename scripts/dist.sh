@@ -9,7 +9,8 @@
 #   scripts/dist.sh --binary PATH --out FILE   pack a binary built elsewhere (the Spark test packs its own build)
 #   SWIFT_BUILD_FLAGS="-j 1" scripts/dist.sh   extra flags for swift build
 #
-# The archive is reproducible: names sorted, times, owners and gzip's header fixed.
+# The archive is reproducible: names sorted, times, owners and gzip's header fixed. The binary
+# also asks for glibc 2.35 and GCC 12's libstdc++ (Debian 12, Ubuntu 22.04 or newer).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -41,6 +42,8 @@ stage=$(mktemp -d "${TMPDIR:-/tmp}/notecoder-dist.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/bin"
 cp "$binary" "$stage/bin/notecoder"
+# Debug symbols are most of a release binary's size; executors have no use for them.
+if command -v strip >/dev/null 2>&1; then strip "$stage/bin/notecoder"; fi
 cp -R Lexicons "$stage/Lexicons"
 # What the packed binary will load: it must run from the stage and read the lexicons beside it.
 "$stage/bin/notecoder" lexicon check "$stage/Lexicons" >/dev/null \

@@ -171,8 +171,12 @@ class PartitionCoder:
         where = f"partition {partition} (records {first}-{first + expected - 1}), attempt {attempt}"
 
         with tempfile.TemporaryFile() as errors:
-            process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors,
-                                       env=environment, bufsize=1 << 20)
+            try:
+                process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors,
+                                           env=environment, bufsize=1 << 20)
+            except OSError as error:
+                raise RuntimeError(f"notecoder_job: {where}: cannot run {binary} ({error.strerror}); ship the archive "
+                                   f"with --archives FILE#{ARCHIVE_ALIAS}, or name the binary with --binary") from None
             sent = [0]
             writer_failure = []
             # Under the fault switch, standard input stays open until the kill, so that the

@@ -229,7 +229,7 @@ def main():
     parser.add_argument("--archive", required=True, help="made by scripts/dist.sh: bin/notecoder and Lexicons/")
     parser.add_argument("--work", required=True)
     args = parser.parse_args()
-    args.binary = os.path.abspath(args.binary)
+    args.binary, args.archive = os.path.abspath(args.binary), os.path.abspath(args.archive)
     os.makedirs(args.work, exist_ok=True)
 
     notes = corpus_notes()
