@@ -189,6 +189,8 @@ class PartitionCoder:
                 try:
                     for batch in batches:
                         lines = batch.column(0).to_pylist()
+                        # A byte-order mark starts a file, and the CLI drops it from its first
+                        # line; which row began a file is not known here, so any row loses one.
                         for i, line in enumerate(lines):
                             if line.startswith(BOM):
                                 lines[i] = line[3:]
@@ -205,6 +207,10 @@ class PartitionCoder:
                         process.stdin.close()
                     except BrokenPipeError:
                         pass
+
+            def rows(records, lines):
+                return pa.RecordBatch.from_arrays([pa.array(records, pa.int64()), pa.array(lines, pa.binary())],
+                                                  names=["record", "line"])
 
             writer = threading.Thread(target=feed, name=f"notecoder-feed-{partition}", daemon=True)
             writer.start()
@@ -224,8 +230,7 @@ class PartitionCoder:
                     received += 1
                     fault_now = fault_after is not None and received >= min(fault_after, expected)
                     if len(lines) >= settings["rows_per_batch"] or fault_now:
-                        yield pa.RecordBatch.from_arrays([pa.array(records, pa.int64()), pa.array(lines, pa.binary())],
-                                                         names=["record", "line"])
+                        yield rows(records, lines)
                         records, lines = [], []
                     if fault_now:
                         # The rows above have reached Spark: the retry must replace them, not add to them.
@@ -244,8 +249,7 @@ class PartitionCoder:
                     raise RuntimeError(f"notecoder_job: {where}: notecoder exited with status {status} after "
                                        f"{received} of {expected} records ({sent[0]} sent)" + (f": {said}" if said else ""))
                 if lines:
-                    yield pa.RecordBatch.from_arrays([pa.array(records, pa.int64()), pa.array(lines, pa.binary())],
-                                                     names=["record", "line"])
+                    yield rows(records, lines)
                 self.error_counter.add(errors_seen)
             finally:
                 release.set()
