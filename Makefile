@@ -32,6 +32,9 @@ help:
 	@echo "make context   score negation/temporality/experiencer on $(SHARED)/data/negex/negex-dev.tsv when present"
 	@echo "make bench     batch speed and memory on $(SHARED)/data/mtsamples (notes/s, MB/s, peak RSS)"
 	@echo "make clean     remove build products"
+	@echo "make dist      the executor archive: notecoder (Swift runtime linked in) and Lexicons/, in dist/"
+	@echo "make spark-test  the Spark job on local[2] (installs Java 17 and pyspark in .venv-spark/ when missing)"
+	@echo "make spark-bench the Spark job against notecoder batch on $(SHARED)/data/mtsamples x10"
 
 build:
 	@scripts/setup.sh
@@ -79,3 +82,15 @@ bench: build
 
 clean:
 	swift package clean --scratch-path $(SCRATCH)
+
+# Running on Spark (spark/, README "Running on Spark").
+.PHONY: dist spark-test spark-bench
+
+dist:
+	@scripts/dist.sh
+
+spark-test:
+	@scripts/spark-test.sh
+
+spark-bench:
+	@SHARED="$(SHARED)" scripts/spark-bench.sh

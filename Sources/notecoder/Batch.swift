@@ -14,7 +14,12 @@ struct Batch: ParsableCommand {
             @, a tab or a CR is written with a leading ' so that a spreadsheet shows it as text \
             (--no-csv-formula-guard writes it as it is). An empty input is a run of no notes.
 
-            Exit status: 0 every note coded; 1 some notes failed (see the errors file); 64 bad \
+            --errors inline is for programs that pipe records through (a Spark job): exactly one \
+            JSON line per input record on the results, in input order, each with the record's \
+            ordinal "record" — the report, or {"id", "record", "error": {"kind", "detail"}} — and \
+            a record that fails does not fail the run (exit 0).
+
+            Exit status: 0 every note coded (or --errors inline); 1 some notes failed (see the errors file); 64 bad \
             usage; 65 unreadable input (a CSV without the columns, a read error); 66 input not \
             found; 73 an output file cannot be written; 78 the lexicons are invalid.
             """)
@@ -50,8 +55,13 @@ struct Batch: ParsableCommand {
           help: "Write CSV cells starting with =, +, -, @ (or a tab or CR) as they are, without the leading ' that keeps a spreadsheet from running them as formulas.")
     var noCSVFormulaGuard = false
 
-    @Option(name: .long, help: "The errors file (default with --out: <out>.errors.csv; without --out: lines on standard error).")
+    @Option(name: .long, help: ArgumentHelp(
+        "The errors file (default with --out: <out>.errors.csv; without --out: lines on standard error), or inline.",
+        discussion: "inline: an error line in the results in place of the report, every line numbered; for a file named inline, write ./inline."))
     var errors: String?
+
+    @Option(name: .customLong("first-record"), help: "The ordinal of the first record, for a job that codes an export in parts.")
+    var firstRecord = 1
 
     @Option(name: .long, help: "Write the summary as JSON to this file instead of printing it on standard error.")
     var summary: String?
@@ -77,6 +87,13 @@ struct Batch: ParsableCommand {
         if maxNoteBytes < 1 { throw ValidationError("--max-note-bytes must be at least 1") }
         if resume && out == nil { throw ValidationError("--resume needs --out: it continues the results file of an earlier run") }
         if noQueries && queries != nil { throw ValidationError("--queries and --no-queries contradict each other") }
+        if firstRecord < 1 { throw ValidationError("--first-record must be at least 1") }
+        if inlineErrors && format == .csv {
+            throw ValidationError("--errors inline writes error lines among JSON Lines results; it cannot go with --format csv")
+        }
+        if inlineErrors && format == nil && (out?.lowercased().hasSuffix(".csv") ?? false) {
+            throw ValidationError("--errors inline writes JSON Lines; with --out \(out ?? "") add --format jsonl")
+        }
         if input == "-" && inputFormat == .folder { throw ValidationError("- is standard input, not a folder: --input-format folder needs a folder") }
     }
 
@@ -88,11 +105,12 @@ struct Batch: ParsableCommand {
             return url.pathExtension.isEmpty ? path : url.deletingPathExtension().path
         }
         let queriesPath = noQueries ? nil : (queries ?? stem.map { $0 + ".queries.csv" })
-        let errorsPath = errors ?? stem.map { $0 + ".errors.csv" }
+        let errorsPath = inlineErrors ? nil : (errors ?? stem.map { $0 + ".errors.csv" })
         let configuration = BatchConfiguration(
-            input: BatchInput(path: input, format: BatchInputFormat(rawValue: inputFormat.rawValue) ?? .auto, columns: CSVColumns(id: idColumn, text: textColumn, date: dateColumn)),
+            input: BatchInput(path: input, format: BatchInputFormat(rawValue: inputFormat.rawValue) ?? .auto,
+                              columns: CSVColumns(id: idColumn, text: textColumn, date: dateColumn), firstRecord: firstRecord),
             output: BatchOutput(results: out, format: format, queries: queriesPath, errors: errorsPath, summary: summary,
-                                guardFormulas: !noCSVFormulaGuard),
+                                guardFormulas: !noCSVFormulaGuard, inlineErrors: inlineErrors),
             jobs: jobs, resume: resume, maxNoteBytes: maxNoteBytes)
 
         let lexicon = try lexicon.load()
@@ -116,10 +134,15 @@ struct Batch: ParsableCommand {
             FileHandle.standardError.write(Data(result.summary.text().utf8))
             if result.summary.failed > 0, let errorsPath {
                 Console.error("notecoder batch: \(result.summary.failed) note(s) failed; see \(errorsPath)")
+            } else if result.summary.failed > 0 && inlineErrors {
+                Console.error("notecoder batch: \(result.summary.failed) note(s) failed; see their error lines in the results")
             }
         }
-        if result.summary.failed > 0 { throw ExitStatus.notesFailed }
+        // Inline, a failed record is an answer written in its place, not a failure of the run.
+        if result.summary.failed > 0 && !inlineErrors { throw ExitStatus.notesFailed }
     }
+
+    var inlineErrors: Bool { errors == "inline" }
 
     /// One line, rewritten in place, on a terminal only; never any note text.
     static func showProgress(_ progress: BatchProgress) {

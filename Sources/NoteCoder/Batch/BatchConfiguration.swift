@@ -32,11 +32,16 @@ public struct BatchInput: Sendable {
     public var path: String
     public var format: BatchInputFormat
     public var columns: CSVColumns
+    /// The ordinal of the first record. A job that codes one part of a larger export at a time
+    /// (a Spark partition) gives each part its place in the whole, so that every `record` it
+    /// writes joins back to the whole export and the parts add up to one run over it.
+    public var firstRecord: Int
 
-    public init(path: String, format: BatchInputFormat = .auto, columns: CSVColumns = CSVColumns()) {
+    public init(path: String, format: BatchInputFormat = .auto, columns: CSVColumns = CSVColumns(), firstRecord: Int = 1) {
         self.path = path
         self.format = format
         self.columns = columns
+        self.firstRecord = firstRecord
     }
 
     public var isStandardInput: Bool { path == "-" }
@@ -60,15 +65,21 @@ public struct BatchOutput: Sendable {
     /// CSV cells that a spreadsheet would run as a formula are written as text (`'=…`); on by
     /// default, off for a pipeline that reads the files with a CSV parser and wants them raw.
     public var guardFormulas: Bool
+    /// JSON Lines only: a record that fails becomes an error line in the results, in its place,
+    /// and every line carries its `record`, so a program that feeds records through a pipe gets
+    /// exactly one line back for each and can pair them without reading a second file.
+    /// `errors` is then not used.
+    public var inlineErrors: Bool
 
     public init(results: String?, format: BatchOutputFormat, queries: String? = nil, errors: String? = nil, summary: String? = nil,
-                guardFormulas: Bool = true) {
+                guardFormulas: Bool = true, inlineErrors: Bool = false) {
         self.results = results
         self.format = format
         self.queries = queries
         self.errors = errors
         self.summary = summary
         self.guardFormulas = guardFormulas
+        self.inlineErrors = inlineErrors
     }
 }
 

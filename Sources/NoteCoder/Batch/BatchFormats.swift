@@ -49,6 +49,51 @@ public enum BatchFormats {
         return bytes
     }
 
+    /// The report line of `--errors inline`: the report with its input's `record` among its
+    /// keys (sorted like the others), so the line joins back to the input on its own.
+    public static func jsonLine(_ report: Report, record: Int) throws -> [UInt8] {
+        var bytes = [UInt8](try lineEncoder.encode(NumberedReport(report: report, record: record)))
+        bytes.append(0x0A)
+        return bytes
+    }
+
+    /// The error line of `--errors inline`, in the order the contract states it (id, record,
+    /// error), with `"id": null` when the record was too broken to have one. Built by hand
+    /// because JSONEncoder without sorted keys does not promise an order.
+    public static func errorLine(_ failure: BatchFailure) -> [UInt8] {
+        let id = failure.id.isEmpty ? "null" : jsonString(failure.id)
+        let line = "{\"id\":\(id),\"record\":\(failure.ordinal),\"error\":{\"kind\":\(jsonString(failure.kind.rawValue)),"
+            + "\"detail\":\(jsonString(failure.detail))}}\n"
+        return Array(line.utf8)
+    }
+
+    /// Options as `Report.jsonData(pretty: false)` uses them, so a report line with a record
+    /// is that report's bytes with one key more.
+    private static let lineEncoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    private static func jsonString(_ text: String) -> String {
+        // A String always encodes; the fallback only keeps the signature free of `throws`.
+        (try? lineEncoder.encode(text)).map { String(decoding: $0, as: UTF8.self) } ?? "\"\""
+    }
+
+    /// The report's own keys and `record`, in one JSON object.
+    private struct NumberedReport: Encodable {
+        var report: Report
+        var record: Int
+
+        enum Keys: String, CodingKey { case record }
+
+        func encode(to encoder: any Encoder) throws {
+            try report.encode(to: encoder)
+            var container = encoder.container(keyedBy: Keys.self)
+            try container.encode(record, forKey: .record)
+        }
+    }
+
     public static func codeSet(ofProcedure code: String) -> String {
         guard let first = code.utf8.first else { return "CPT" }
         return (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")) ? "CPT" : "HCPCS"

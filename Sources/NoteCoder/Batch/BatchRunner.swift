@@ -209,7 +209,7 @@ public struct BatchRunner: Sendable {
         switch output.format {
         case .jsonl:
             do {
-                results = try BatchFormats.jsonLine(report)
+                results = try output.inlineErrors ? BatchFormats.jsonLine(report, record: ordinal) : BatchFormats.jsonLine(report)
             } catch {
                 return .failed(BatchFailure(id: note.id, ordinal: ordinal, line: line, kind: .brokenRecord, detail: "the report could not be encoded"))
             }
@@ -225,7 +225,16 @@ public struct BatchRunner: Sendable {
 final class Sinks {
     let results: OutputFile
     let queries: OutputFile?
-    let errors: OutputFile
+    private let errors: Errors
+    private let guardFormulas: Bool
+
+    /// Where a failed record goes.
+    private enum Errors {
+        case file(OutputFile)
+        case standardError(OutputFile)
+        /// An error line among the results (`--errors inline`).
+        case inline
+    }
 
     init(_ output: BatchOutput, resume: Bool) throws(BatchError) {
         func open(_ path: String, header: [String]?) throws(BatchError) -> OutputFile {
@@ -244,25 +253,25 @@ final class Sinks {
             if let resultsHeader { try results.write(Array(BatchFormats.csvRow(resultsHeader).utf8)) }
         }
         queries = try output.queries.map { path throws(BatchError) in try open(path, header: BatchFormats.queriesHeader) }
-        if let path = output.errors {
-            errors = try open(path, header: BatchFormats.errorsHeader)
-            errorsToStandardError = false
+        if output.inlineErrors {
+            errors = .inline
+        } else if let path = output.errors {
+            errors = .file(try open(path, header: BatchFormats.errorsHeader))
         } else {
-            errors = OutputFile(standard: 2, name: "standard error")
-            errorsToStandardError = true
+            errors = .standardError(OutputFile(standard: 2, name: "standard error"))
         }
         guardFormulas = output.guardFormulas
     }
 
-    private let errorsToStandardError: Bool
-    private let guardFormulas: Bool
-
     func writeFailure(_ failure: BatchFailure) throws(BatchError) {
-        if errorsToStandardError {
+        switch errors {
+        case let .standardError(file):
             let id = failure.id.isEmpty ? "" : "note \(failure.id), "
-            try errors.write(Array("notecoder batch: \(id)\(failure.position): \(failure.kind.rawValue): \(failure.detail)\n".utf8))
-        } else {
-            try errors.write(Array(BatchFormats.errorRow(failure, guardFormulas: guardFormulas).utf8))
+            try file.write(Array("notecoder batch: \(id)\(failure.position): \(failure.kind.rawValue): \(failure.detail)\n".utf8))
+        case let .file(file):
+            try file.write(Array(BatchFormats.errorRow(failure, guardFormulas: guardFormulas).utf8))
+        case .inline:
+            try results.write(BatchFormats.errorLine(failure))
         }
     }
 }

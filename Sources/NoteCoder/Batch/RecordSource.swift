@@ -20,8 +20,11 @@ final class RecordSource {
     private let reader: Reader
     private let fd: Int32?
     private var ordinal = 0
+    /// Added to every reader's ordinal (`BatchInput.firstRecord` - 1).
+    private let ordinalOffset: Int
 
     init(_ input: BatchInput, maxNoteBytes: Int, maxLineBytes: Int, chunkSize: Int = 1 << 20) throws(BatchError) {
+        ordinalOffset = input.firstRecord - 1
         var isFolder: ObjCBool = false
         if !input.isStandardInput {
             guard FileManager.default.fileExists(atPath: input.path, isDirectory: &isFolder) else { throw .inputMissing(path: input.path) }
@@ -90,6 +93,12 @@ final class RecordSource {
     }
 
     func next() throws(BatchError) -> InputRecord? {
+        guard var record = try nextFromReader() else { return nil }
+        record.ordinal += ordinalOffset
+        return record
+    }
+
+    private func nextFromReader() throws(BatchError) -> InputRecord? {
         switch reader {
         case .empty:
             return nil

@@ -36,10 +36,15 @@ struct ResumeState: Sendable {
         switch output.format {
         case .jsonl:
             let scan = try Self.scanRecords(results, quoted: false, header: nil) { record throws(BatchError) in
-                guard let id = Self.reportID(record.bytes) else {
+                switch Self.reportKey(record.bytes) {
+                case let .id(id)?:
+                    resultCounts[Self.key(ofID: id), default: 0] += 1
+                case let .position(ordinal)?:
+                    state.done[.position(ordinal), default: 0] += 1
+                    state.positions.insert(ordinal)
+                case nil:
                     throw .badOutput(path: results, reason: "line \(record.number) is not a batch report; cannot resume into this file")
                 }
-                resultCounts[Self.key(ofID: id), default: 0] += 1
                 return true
             }
             if scan.cut < scan.size { try FileBytes.truncate(results, to: scan.cut) }
@@ -140,10 +145,17 @@ struct ResumeState: Sendable {
         return (cut, scan.size)
     }
 
-    private struct IDOnly: Decodable { var id: String }
+    private struct LineKey: Decodable {
+        var id: String?
+        var record: Int?
+    }
 
-    static func reportID(_ line: [UInt8]) -> String? {
-        try? JSONDecoder().decode(IDOnly.self, from: Data(line)).id
+    /// What a results line accounts for: a report or an error line (`--errors inline`) by its
+    /// id, an error line of a record too broken to have one by its `record`.
+    static func reportKey(_ line: [UInt8]) -> ResumeKey? {
+        guard let key = try? JSONDecoder().decode(LineKey.self, from: Data(line)) else { return nil }
+        if let id = key.id { return .id(id) }
+        return key.record.map(ResumeKey.position)
     }
 
     /// The fields of one CSV record that this program wrote, read back with CSV.swift.
