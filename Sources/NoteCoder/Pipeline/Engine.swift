@@ -61,6 +61,7 @@ struct NoteRun {
     let lexicon: Lexicon
     let document: Document
     let scan: Scan
+    let cues: CueIndex
     let day: Day
     let dateSource: String
     let icd: ICD10CMEdition
@@ -72,6 +73,7 @@ struct NoteRun {
         self.lexicon = lexicon
         self.document = document
         self.scan = scan
+        cues = CueIndex(document: document, scan: scan, lexicon: lexicon)
         var day: Day
         if let given = document.note.dateOfService {
             day = given; dateSource = "flag"
@@ -125,8 +127,8 @@ struct NoteRun {
         var uncertainProcedures: [Int] = []
         for (index, mention) in scan.mentions.enumerated() {
             let kind = lexicon.concepts[mention.concept].kind
-            let assertions = ContextRules.assertions(for: mention.range, sentence: mention.sentence, document: document, scan: scan, lexicon: lexicon,
-                                                     kind: kind)
+            let assertions = ContextRules.assertions(for: mention.range, sentence: mention.sentence, document: document, scan: scan, cues: cues,
+                                                     lexicon: lexicon, kind: kind)
             guard let deciding = assertions.deciding else { affirmed.append(index); continue }
             // Only the doubt about whether it was done asks: "plan on ... possible injections" is
             // a plan in its own words, already set aside as one; "P: injection today vs next
@@ -148,7 +150,8 @@ struct NoteRun {
         affirmed = keepListed(affirmed)
         var deniedAttributes: Set<Int> = []
         for (index, hit) in scan.attributes.enumerated() {
-            let assertions = ContextRules.assertions(for: hit.range, sentence: hit.sentence, document: document, scan: scan, lexicon: lexicon)
+            let assertions = ContextRules.assertions(for: hit.range, sentence: hit.sentence, document: document, scan: scan, cues: cues,
+                                                     lexicon: lexicon)
             let denying = lexicon.attributes[hit.attribute].deniedBy
             if assertions.contains(where: { denying.contains($0.category) && $0.fromCue }) {
                 deniedAttributes.insert(index)
