@@ -15,39 +15,37 @@ enum ContextRules {
         // are met nearest first and the walk stops past the widest window; a cue that reaches
         // to the sentence's end or start is stopped only by a terminator.
         var reaching: [Int] = []
-        func stopped(_ cue: CueDefinition, from start: Int, to end: Int) -> Bool {
-            guard let category = AssertionCategory(rawValue: cue.category.rawValue) else { return false }
-            return cues.terminators[category]?.any(within: start, end) ?? false
+        func reaches(_ cue: CueTraits, from start: Int, to end: Int) -> Bool {
+            guard kind.map(cue.appliesTo) ?? true else { return false }
+            guard let category = cue.asserts else { return true }
+            return !(cues.terminators[category.ordinal]?.any(within: start, end) ?? false)
         }
-        func applies(_ cue: CueDefinition) -> Bool { kind.map { cue.appliesTo.contains($0) } ?? true }
 
         let forwardEnd = CueIndex.firstPosition(in: cues.forwardWindowed) { scan.cues[cues.hits[$0]].range.upperBound > range.lowerBound }
         for position in cues.forwardWindowed[..<forwardEnd].reversed() {
             let hit = scan.cues[cues.hits[position]]
             let words = index.words(from: hit.range.upperBound, to: range.lowerBound, bytes: bytes)
             if words > cues.widestForward { break }
-            let cue = lexicon.cues[hit.cue]
-            if applies(cue), words <= cue.window ?? .max, !stopped(cue, from: hit.range.upperBound, to: range.lowerBound) { reaching.append(position) }
+            let cue = index.traits[hit.cue]
+            if words <= cue.window, reaches(cue, from: hit.range.upperBound, to: range.lowerBound) { reaching.append(position) }
         }
         for position in cues.forwardToEnd {
             let hit = scan.cues[cues.hits[position]]
             if hit.range.upperBound > range.lowerBound { break }
-            let cue = lexicon.cues[hit.cue]
-            if applies(cue), !stopped(cue, from: hit.range.upperBound, to: range.lowerBound) { reaching.append(position) }
+            if reaches(index.traits[hit.cue], from: hit.range.upperBound, to: range.lowerBound) { reaching.append(position) }
         }
         let backwardStart = CueIndex.firstPosition(in: cues.backwardWindowed) { scan.cues[cues.hits[$0]].range.lowerBound >= range.upperBound }
         for position in cues.backwardWindowed[backwardStart...] {
             let hit = scan.cues[cues.hits[position]]
             let words = index.words(from: range.upperBound, to: hit.range.lowerBound, bytes: bytes)
             if words > cues.widestBackward { break }
-            let cue = lexicon.cues[hit.cue]
-            if applies(cue), words <= cue.window ?? .max, !stopped(cue, from: range.upperBound, to: hit.range.lowerBound) { reaching.append(position) }
+            let cue = index.traits[hit.cue]
+            if words <= cue.window, reaches(cue, from: range.upperBound, to: hit.range.lowerBound) { reaching.append(position) }
         }
         let toStart = CueIndex.firstPosition(in: cues.backwardToStart) { scan.cues[cues.hits[$0]].range.lowerBound >= range.upperBound }
         for position in cues.backwardToStart[toStart...] {
             let hit = scan.cues[cues.hits[position]]
-            let cue = lexicon.cues[hit.cue]
-            if applies(cue), !stopped(cue, from: range.upperBound, to: hit.range.lowerBound) { reaching.append(position) }
+            if reaches(index.traits[hit.cue], from: range.upperBound, to: hit.range.lowerBound) { reaching.append(position) }
         }
         reaching.sort()
 
@@ -58,17 +56,15 @@ enum ContextRules {
         var yielding: [(index: Int, distance: Int)] = []
         for position in reaching {
             let hit = scan.cues[cues.hits[position]]
-            let cue = lexicon.cues[hit.cue]
+            let cue = index.traits[hit.cue]
             let distance = hit.range.upperBound <= range.lowerBound ? range.lowerBound - hit.range.upperBound : hit.range.lowerBound - range.upperBound
-            if cue.category == .performed {
+            if cue.performed {
                 performedDistance = min(performedDistance ?? distance, distance)
                 performedOutranksSection = performedOutranksSection || cue.outranksSection
                 continue
             }
-            guard let category = AssertionCategory(rawValue: cue.category.rawValue) else { continue }
-            if (category == .planned || category == .historical) && cue.yieldsToPerformed {
-                yielding.append((result.count, distance))
-            }
+            guard let category = cue.asserts else { continue }
+            if cue.yields { yielding.append((result.count, distance)) }
             result.append(Assertion(category: category, source: .cue(index: hit.cue, range: hit.range)))
         }
         let sectionIndex = document.sentences[sentence].section

@@ -9,6 +9,9 @@ struct CueIndex {
     let sentences: [SentenceCues]
     /// Sections holding a performed cue: a plan section that narrates today's procedure.
     let narratingSections: Set<Int>
+    /// What the context rules ask of each lexicon cue, by cue index: read once per note rather
+    /// than copied out of the lexicon for every cue and mention.
+    let traits: [CueTraits]
 
     init(document: Document, scan: Scan, lexicon: Lexicon) {
         let bytes = document.bytes
@@ -26,6 +29,7 @@ struct CueIndex {
             narrating.insert(document.sentences[hit.sentence].section)
         }
         narratingSections = narrating
+        traits = lexicon.cues.map(CueTraits.init)
     }
 
     /// Commas separate words as spaces do ("no fever,chills" is three words).
@@ -71,8 +75,9 @@ struct SentenceCues {
     let backwardToStart: [Int]
     let widestForward: Int
     let widestBackward: Int
-    /// The terminators that stop each category, indexed once for the whole sentence.
-    let terminators: [AssertionCategory: Terminators]
+    /// The terminators that stop each category (by `AssertionCategory.ordinal`), indexed once
+    /// for the whole sentence.
+    let terminators: [Terminators?]
 
     init(hits all: [Int], scan: Scan, lexicon: Lexicon) {
         var pseudo: [Range<Int>] = []
@@ -85,7 +90,9 @@ struct SentenceCues {
                 for category in cue.stops { stopping[category, default: []].append(hit.range) }
             }
         }
-        terminators = stopping.mapValues(Terminators.init)
+        var terminators = [Terminators?](repeating: nil, count: AssertionCategory.allCases.count)
+        for (category, ranges) in stopping { terminators[category.ordinal] = Terminators(ranges) }
+        self.terminators = terminators
         let cancelling = Overlaps(pseudo)
         hits = all.filter { index in
             let hit = scan.cues[index]
@@ -123,6 +130,52 @@ struct SentenceCues {
         self.backwardToStart = backwardToStart.sortedStably(by: start)
         self.widestForward = widestForward
         self.widestBackward = widestBackward
+    }
+}
+
+/// A lexicon cue as the context rules read it.
+struct CueTraits {
+    /// The category the cue asserts; nil for performed cues (and pseudo cues and terminators,
+    /// which assert nothing).
+    let asserts: AssertionCategory?
+    let performed: Bool
+    /// The most words between cue and mention; `Int.max` for a cue that reaches the sentence end.
+    let window: Int
+    let reachesConditions: Bool
+    let reachesProcedures: Bool
+    /// A plan or past cue that gives way to a nearer performed cue.
+    let yields: Bool
+    let outranksSection: Bool
+
+    init(_ cue: CueDefinition) {
+        asserts = AssertionCategory(rawValue: cue.category.rawValue)
+        performed = cue.category == .performed
+        window = cue.window ?? .max
+        reachesConditions = cue.appliesTo.contains(.condition)
+        reachesProcedures = cue.appliesTo.contains(.procedure)
+        yields = (asserts == .planned || asserts == .historical) && cue.yieldsToPerformed
+        outranksSection = cue.outranksSection
+    }
+
+    func appliesTo(_ kind: ConceptKind) -> Bool {
+        switch kind {
+        case .condition: reachesConditions
+        case .procedure: reachesProcedures
+        }
+    }
+}
+
+extension AssertionCategory {
+    /// A small number of its own, for tables indexed by category.
+    var ordinal: Int {
+        switch self {
+        case .negated: 0
+        case .uncertain: 1
+        case .planned: 2
+        case .historical: 3
+        case .other: 4
+        case .bundled: 5
+        }
     }
 }
 
