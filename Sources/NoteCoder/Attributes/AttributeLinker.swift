@@ -11,6 +11,7 @@ enum AttributeLinker {
     ) -> [Finding] {
         let sideIndex = lexicon.attributeIndex["side"]
         let index = LinkIndex(scan: scan, lexicon: lexicon)
+        let far = FarReach(document: document, scan: scan, lexicon: lexicon, negated: negatedAttributes, index: index)
         var grouped: [String: Int] = [:]
         var findings: [Finding] = []
         // The values each finding holds, so that merging the thousandth mention of a finding
@@ -28,7 +29,7 @@ enum AttributeLinker {
             for name in concept.attributes {
                 guard let attributeIndex = lexicon.attributeIndex[name] else { continue }
                 let linked = link(attributeIndex, to: mentionIndex, document: document, scan: scan, lexicon: lexicon,
-                                  negated: negatedAttributes, details: details, index: index)
+                                  negated: negatedAttributes, details: details, index: index, far: far)
                 values[name] = linked.map { hit in
                     LinkedValue(value: hit.value, range: hit.range,
                                 side: boundSide(of: hit, sideIndex: sideIndex, scan: scan, lexicon: lexicon, negated: negatedAttributes),
@@ -98,7 +99,7 @@ enum AttributeLinker {
     /// mention of the same kind; or, for attributes that reach the section, the nearest there.
     static func link(
         _ attributeIndex: Int, to mentionIndex: Int, document: Document, scan: Scan, lexicon: Lexicon, negated: Set<Int>,
-        details: Set<Int>, index: LinkIndex
+        details: Set<Int>, index: LinkIndex, far: FarReach
     ) -> [AttributeHit] {
         let mention = scan.mentions[mentionIndex]
         let attribute = lexicon.attributes[attributeIndex]
@@ -111,20 +112,10 @@ enum AttributeLinker {
         }
         if candidates.isEmpty && (reach == .section || reach == .note) {
             let sections = procedureSections(around: document.sentences[mention.sentence].section, document: document, lexicon: lexicon, details: details)
-            candidates = index.hitsByAttribute[attributeIndex].compactMap { i in
-                let hit = scan.attributes[i]
-                guard !negated.contains(i), sections.contains(document.sentences[hit.sentence].section),
-                      !claimedElsewhere(hit, attributeId: attribute.id, from: mention, document: document, scan: scan, lexicon: lexicon) else { return nil }
-                return (hit, i)
-            }
+            candidates = far.candidates(attributeIndex, for: mentionIndex, in: sections, every: every)
         }
         if candidates.isEmpty && reach == .note {
-            candidates = index.hitsByAttribute[attributeIndex].compactMap { i in
-                let hit = scan.attributes[i]
-                guard !negated.contains(i),
-                      !claimedElsewhere(hit, attributeId: attribute.id, from: mention, document: document, scan: scan, lexicon: lexicon) else { return nil }
-                return (hit, i)
-            }
+            candidates = far.candidates(attributeIndex, for: mentionIndex, in: nil, every: every)
         }
         candidates.sort { distance($0.hit.range, mention.range) < distance($1.hit.range, mention.range) }
         if attribute.numeric || attribute.levels {
@@ -224,33 +215,6 @@ enum AttributeLinker {
             if !every { break }
         }
         return result
-    }
-
-    /// Whether a value read beyond the mention's own words (the section, the note) belongs to a
-    /// different diagnosis: the nearest mention in its sentence that takes the same attribute is
-    /// of another concept. "Lumbar spinal stenosis ... with intermittent lower extremity
-    /// radiculopathy" ties the radiculopathy to the stenosis, so the disc degeneration of another
-    /// impression line, or of the same list ("lumbar degenerative disc disease, lumbar
-    /// spondylosis, ... lumbar spinal stenosis primarily bilateral recess, intermittent lower
-    /// extremity radiculopathy"), is not "with radiculopathy" by it; in "lumbar radiculopathy,
-    /// degenerative disc disease, lumbar spinal stenosis" the disc is nearest and takes it.
-    static func claimedElsewhere(_ hit: AttributeHit, attributeId: String, from mention: Mention, document: Document, scan: Scan, lexicon: Lexicon) -> Bool {
-        let kind = lexicon.concepts[mention.concept].kind
-        let takers = scan.mentionsBySentence[hit.sentence].filter { other in
-            let candidate = scan.mentions[other]
-            let concept = lexicon.concepts[candidate.concept]
-            return concept.kind == kind && !candidate.range.overlaps(hit.range) && concept.attributes.contains(attributeId)
-        }
-        guard let nearest = takers.min(by: { distance(hit.range, scan.mentions[$0].range) < distance(hit.range, scan.mentions[$1].range) })
-        else { return false }
-        guard scan.mentions[nearest].concept != mention.concept else { return false }
-        guard hit.sentence == mention.sentence else { return true }
-        // In its own sentence, only a separate list item claims it: "degenerative disk
-        // disease/disk protrusions/spondylosis with radiculopathy" is one compound diagnosis with
-        // its radiculopathy, items parted by commas or semicolons are not.
-        let other = scan.mentions[nearest].range
-        let gap = min(other.lowerBound, mention.range.lowerBound)..<max(other.upperBound, mention.range.upperBound)
-        return document.bytes[gap].contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: ";") }
     }
 
     /// For a mention that owns no value of a distributing attribute in its sentence: the values
