@@ -68,6 +68,8 @@ struct Batch: ParsableCommand {
     @Option(name: .customLong("max-note-bytes"), help: "Refuse notes larger than this (bytes).")
     var maxNoteBytes: Int = 4 << 20
 
+    @OptionGroup var timeLimit: TimeLimitOption
+
     @OptionGroup var lexicon: LexiconOption
 
     static let outputFailed = ExitCode(73)
@@ -93,7 +95,7 @@ struct Batch: ParsableCommand {
             input: BatchInput(path: input, format: BatchInputFormat(rawValue: inputFormat.rawValue) ?? .auto, columns: CSVColumns(id: idColumn, text: textColumn, date: dateColumn)),
             output: BatchOutput(results: out, format: format, queries: queriesPath, errors: errorsPath, summary: summary,
                                 guardFormulas: !noCSVFormulaGuard),
-            jobs: jobs, resume: resume, maxNoteBytes: maxNoteBytes)
+            jobs: jobs, resume: resume, maxNoteBytes: maxNoteBytes, maxNoteSeconds: timeLimit.seconds)
 
         let lexicon = try lexicon.load()
         let runner = BatchRunner(engine: Engine(lexicon: lexicon, maxNoteBytes: maxNoteBytes), configuration: configuration)

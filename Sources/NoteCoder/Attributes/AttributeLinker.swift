@@ -6,9 +6,9 @@ enum AttributeLinker {
     static let followingReach = 3
 
     static func findings(
-        affirmed: [Int], document: Document, scan: Scan, lexicon: Lexicon, negatedAttributes: Set<Int>,
+        affirmed: [Int], document: Document, scan: Scan, lexicon: Lexicon, negatedAttributes: Set<Int>, deadline: Deadline? = nil,
         stated: (Int) -> Bool = { _ in false }
-    ) -> [Finding] {
+    ) throws(Interruption) -> [Finding] {
         let sideIndex = lexicon.attributeIndex["side"]
         let index = LinkIndex(scan: scan, lexicon: lexicon)
         let far = FarReach(document: document, scan: scan, lexicon: lexicon, negated: negatedAttributes, index: index)
@@ -23,6 +23,7 @@ enum AttributeLinker {
         })
 
         for mentionIndex in affirmed {
+            try deadline?.check()
             let mention = scan.mentions[mentionIndex]
             let concept = lexicon.concepts[mention.concept]
             var values: [String: [LinkedValue]] = [:]
