@@ -8,7 +8,9 @@ enum SentenceSplitter {
         "r", "l", "c", "d", "s", "t", "b", "u", "n",
     ]
 
-    static func sentences(in bytes: [UInt8], sections: [Section]) -> [Sentence] {
+    /// - Parameter longest: the bound; a test passes a larger one to see whether any sentence of a
+    ///   note was cut.
+    static func sentences(in bytes: [UInt8], sections: [Section], longest: Int = longestSentence) -> [Sentence] {
         var result: [Sentence] = []
         for (sectionIndex, section) in sections.enumerated() {
             var start = section.header?.upperBound ?? section.range.lowerBound
@@ -20,7 +22,7 @@ enum SentenceSplitter {
                 while a < b, isSpace(bytes[a]) { a += 1 }
                 while a < b {
                     var piece = b
-                    if b - a > longestSentence { piece = cut(bytes, from: a, limit: a + longestSentence) }
+                    if b - a > longest { piece = cut(bytes, from: a, limit: a + longest) }
                     var pieceEnd = piece
                     while pieceEnd > a, isSpace(bytes[pieceEnd - 1]) { pieceEnd -= 1 }
                     if a < pieceEnd { result.append(Sentence(range: a..<pieceEnd, section: sectionIndex)) }
