@@ -9,8 +9,9 @@ struct Batch: ParsableCommand {
             Results are written in input order, one note at a time, whatever --jobs is; an \
             interrupted run leaves whole lines and continues with --resume. Notes that cannot be \
             coded go to the errors file (id, record, line, reason; never the note's text) and \
-            the run goes on. With --out, the queries and errors files default to \
-            <out>.queries.csv and <out>.errors.csv beside it. A CSV cell that starts with =, +, -, \
+            the run goes on; a note not coded within --max-note-seconds is one of them. With \
+            --out, the queries and errors files default to <out>.queries.csv and \
+            <out>.errors.csv beside it. A CSV cell that starts with =, +, -, \
             @, a tab or a CR is written with a leading ' so that a spreadsheet shows it as text \
             (--no-csv-formula-guard writes it as it is). An empty input is a run of no notes.
 
