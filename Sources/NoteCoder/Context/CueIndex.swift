@@ -101,23 +101,18 @@ struct SentenceCues {
         }
         var forwardWindowed: [Int] = [], forwardToEnd: [Int] = [], backwardWindowed: [Int] = [], backwardToStart: [Int] = []
         var widestForward = 0, widestBackward = 0
+        func place(_ position: Int, window: Int?, windowed: inout [Int], whole: inout [Int], widest: inout Int) {
+            guard let window else { return whole.append(position) }
+            windowed.append(position)
+            widest = max(widest, window)
+        }
         for (position, index) in hits.enumerated() {
             let cue = lexicon.cues[scan.cues[index].cue]
             if cue.direction != .backward {
-                if let window = cue.window {
-                    forwardWindowed.append(position)
-                    widestForward = max(widestForward, window)
-                } else {
-                    forwardToEnd.append(position)
-                }
+                place(position, window: cue.window, windowed: &forwardWindowed, whole: &forwardToEnd, widest: &widestForward)
             }
             if cue.direction != .forward {
-                if let window = cue.window {
-                    backwardWindowed.append(position)
-                    widestBackward = max(widestBackward, window)
-                } else {
-                    backwardToStart.append(position)
-                }
+                place(position, window: cue.window, windowed: &backwardWindowed, whole: &backwardToStart, widest: &widestBackward)
             }
         }
         let hits = hits
