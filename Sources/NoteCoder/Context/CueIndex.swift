@@ -13,23 +13,28 @@ struct CueIndex {
     /// than copied out of the lexicon for every cue and mention.
     let traits: [CueTraits]
 
-    init(document: Document, scan: Scan, lexicon: Lexicon) {
-        let bytes = document.bytes
-        var starts: [Int] = []
-        var inWord = false
-        for (i, byte) in bytes.enumerated() {
-            let isWord = Self.isWordByte(byte)
-            if isWord && !inWord { starts.append(i) }
-            inWord = isWord
+    /// - Parameter traits: `CueTraits.table(lexicon)`, made once by the engine, not once a note.
+    init(document: Document, scan: Scan, lexicon: Lexicon, traits: [CueTraits]? = nil) {
+        wordStarts = document.bytes.withUnsafeBufferPointer { bytes in
+            var starts: [Int] = []
+            starts.reserveCapacity(bytes.count / 4)
+            var inWord = false
+            for i in bytes.indices {
+                let isWord = Self.isWordByte(bytes[i])
+                if isWord && !inWord { starts.append(i) }
+                inWord = isWord
+            }
+            return starts
         }
-        wordStarts = starts
-        sentences = scan.cuesBySentence.map { SentenceCues(hits: $0, scan: scan, lexicon: lexicon) }
+        // Most sentences hold no cue: they share one empty entry rather than each building its own.
+        let none = SentenceCues(hits: [], scan: scan, lexicon: lexicon)
+        sentences = scan.cuesBySentence.map { $0.isEmpty ? none : SentenceCues(hits: $0, scan: scan, lexicon: lexicon) }
         var narrating: Set<Int> = []
         for hit in scan.cues where lexicon.cues[hit.cue].category == .performed {
             narrating.insert(document.sentences[hit.sentence].section)
         }
         narratingSections = narrating
-        traits = lexicon.cues.map(CueTraits.init)
+        self.traits = traits ?? CueTraits.table(lexicon)
     }
 
     /// Commas separate words as spaces do ("no fever,chills" is three words).
@@ -151,6 +156,8 @@ struct CueTraits {
         yields = (asserts == .planned || asserts == .historical) && cue.yieldsToPerformed
         outranksSection = cue.outranksSection
     }
+
+    static func table(_ lexicon: Lexicon) -> [CueTraits] { lexicon.cues.map(CueTraits.init) }
 
     func appliesTo(_ kind: ConceptKind) -> Bool {
         switch kind {

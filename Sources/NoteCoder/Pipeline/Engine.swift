@@ -10,11 +10,14 @@ public struct Engine: Sendable {
     public var maxNoteBytes: Int
     /// Notes that take longer are given up and reported (nil: no limit).
     public var timeLimit: NoteTimeLimit?
+    /// What the context rules ask of each cue, read once for every note this engine codes.
+    let cueTraits: [CueTraits]
 
     public init(lexicon: Lexicon, maxNoteBytes: Int = 4 << 20, timeLimit: NoteTimeLimit? = NoteTimeLimit(seconds: NoteTimeLimit.defaultSeconds)) {
         self.lexicon = lexicon
         self.maxNoteBytes = maxNoteBytes
         self.timeLimit = timeLimit
+        cueTraits = CueTraits.table(lexicon)
     }
 
     public func code(_ note: Note) throws(NoteError) -> Report {
@@ -47,7 +50,8 @@ public struct Engine: Sendable {
                     throw .pattern(error)
                 }
                 try deadline?.check()
-                var run = NoteRun(lexicon: lexicon, document: document, scan: scan, noteDate: dated?.0, deadline: deadline)
+                var run = NoteRun(lexicon: lexicon, document: document, scan: scan, noteDate: dated?.0, deadline: deadline,
+                                  cueTraits: cueTraits)
                 return try run.report()
             }
         } catch {
@@ -83,12 +87,12 @@ struct NoteRun {
     var excluded: [ExcludedFinding] = []
     var queries: [(kind: String, about: String, indicators: [Evidence])] = []
 
-    init(lexicon: Lexicon, document: Document, scan: Scan, noteDate: Day?, deadline: Deadline? = nil) {
+    init(lexicon: Lexicon, document: Document, scan: Scan, noteDate: Day?, deadline: Deadline? = nil, cueTraits: [CueTraits]? = nil) {
         self.lexicon = lexicon
         self.document = document
         self.scan = scan
         self.deadline = deadline
-        cues = CueIndex(document: document, scan: scan, lexicon: lexicon)
+        cues = CueIndex(document: document, scan: scan, lexicon: lexicon, traits: cueTraits)
         var day: Day
         if let given = document.note.dateOfService {
             day = given; dateSource = "flag"
