@@ -30,7 +30,7 @@ help:
 	@echo "make check     lexicon check: patterns compile, examples hold, codes exist"
 	@echo "make evaluate  score the engine on Corpus/ (and $(SHARED)/corpus/mtsamples-dev when present)"
 	@echo "make context   score negation/temporality/experiencer on $(SHARED)/data/negex/negex-dev.tsv when present"
-	@echo "make bench     batch speed and memory on $(SHARED)/data/mtsamples (notes/s, MB/s, peak RSS)"
+	@echo "make bench     scaling table (time per MB of ever longer notes), then batch speed and memory on $(SHARED)/data/mtsamples"
 	@echo "make clean     remove build products"
 	@echo "make dist      the executor archive: notecoder (Swift runtime linked in) and Lexicons/, in dist/"
 	@echo "make spark-test  the Spark job on local[2] (installs Java 17 and pyspark in .venv-spark/ when missing)"
@@ -75,8 +75,10 @@ context: build
 		echo "$(SHARED)/data/negex/negex-dev.tsv not found: nothing to score"; \
 	fi
 
-# Batch benchmark: `notecoder batch` over $(SHARED)/data/mtsamples/mtsamples.jsonl and ten copies
-# of it, with --jobs 1 and 2; prints notes/s, MB/s and peak memory (skips when the data is absent).
+# Scaling table: time per MB of one phrase repeated 1k-64k times, a word storm of 5-512 KB and a
+# real note repeated to 4 MB (flat = linear). Then the batch benchmark: `notecoder batch` over
+# $(SHARED)/data/mtsamples/mtsamples.jsonl and ten copies of it, with --jobs 1 and 2; prints
+# notes/s, MB/s and peak memory (skipped when the data is absent).
 bench: build
 	@SHARED="$(SHARED)" scripts/bench.sh
 

@@ -20,7 +20,7 @@ public struct NoteCoderServer: Sendable {
     public let configuration: ServerConfiguration
 
     public init(lexicon: Lexicon, configuration: ServerConfiguration = ServerConfiguration()) {
-        self.engine = Engine(lexicon: lexicon, maxNoteBytes: configuration.maxNoteBytes)
+        self.engine = Engine(lexicon: lexicon, maxNoteBytes: configuration.maxNoteBytes, timeLimit: NoteTimeLimit(seconds: configuration.maxNoteSeconds))
         self.configuration = configuration
     }
 

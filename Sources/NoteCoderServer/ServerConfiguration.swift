@@ -1,3 +1,5 @@
+public import NoteCoder
+
 /// Where `notecoder serve` listens and what it accepts.
 public struct ServerConfiguration: Sendable {
     /// The address to bind: 127.0.0.1 by default, so only this machine can reach the page.
@@ -9,17 +11,21 @@ public struct ServerConfiguration: Sendable {
     /// Notes larger than this (UTF-8 bytes) are refused by the engine with 422. It is below the
     /// body limit because JSON escaping makes a body larger than the note it carries.
     public var maxNoteBytes: Int
+    /// A note that takes the engine longer is answered with 422 naming it, so that no request
+    /// holds a worker indefinitely.
+    public var maxNoteSeconds: Double
     /// Receives one line per request: method, path, status and duration, never the body.
     public var accessLog: AccessLog
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 1 << 20, maxNoteBytes: Int = 512 << 10,
-        accessLog: AccessLog = .standardError
+        maxNoteSeconds: Double = NoteTimeLimit.defaultSeconds, accessLog: AccessLog = .standardError
     ) {
         self.host = host
         self.port = port
         self.maxBodyBytes = maxBodyBytes
         self.maxNoteBytes = maxNoteBytes
+        self.maxNoteSeconds = maxNoteSeconds
         self.accessLog = accessLog
     }
 

@@ -16,6 +16,12 @@ public final class Pattern: @unchecked Sendable {
         /// Matches only at the start offset given to the matcher; unlike `PCRE2_ANCHORED` passed at
         /// match time, a compile-time anchor keeps the JIT fast path.
         public static let anchored = Options(rawValue: PCRE2_ANCHORED)
+        /// Leaves out PCRE2's start-up checks, which give the same matches. For a pattern tried
+        /// anchored at many positions they cost more than they save: the check for a code unit
+        /// every match must contain searches the rest of the subject on each call when that
+        /// unit is missing (hundreds of kilobytes in a long note), which makes the scan of a
+        /// long note grow with the square of its length.
+        public static let noStartOptimize = Options(rawValue: PCRE2_NO_START_OPTIMIZE)
     }
 
     let code: OpaquePointer

@@ -9,8 +9,9 @@ struct Batch: ParsableCommand {
             Results are written in input order, one note at a time, whatever --jobs is; an \
             interrupted run leaves whole lines and continues with --resume. Notes that cannot be \
             coded go to the errors file (id, record, line, reason; never the note's text) and \
-            the run goes on. With --out, the queries and errors files default to \
-            <out>.queries.csv and <out>.errors.csv beside it. A CSV cell that starts with =, +, -, \
+            the run goes on; a note not coded within --max-note-seconds is one of them. With \
+            --out, the queries and errors files default to <out>.queries.csv and \
+            <out>.errors.csv beside it. A CSV cell that starts with =, +, -, \
             @, a tab or a CR is written with a leading ' so that a spreadsheet shows it as text \
             (--no-csv-formula-guard writes it as it is). An empty input is a run of no notes.
 
@@ -78,6 +79,8 @@ struct Batch: ParsableCommand {
     @Option(name: .customLong("max-note-bytes"), help: "Refuse notes larger than this (bytes).")
     var maxNoteBytes: Int = 4 << 20
 
+    @OptionGroup var timeLimit: TimeLimitOption
+
     @OptionGroup var lexicon: LexiconOption
 
     static let outputFailed = ExitCode(73)
@@ -111,7 +114,7 @@ struct Batch: ParsableCommand {
                               columns: CSVColumns(id: idColumn, text: textColumn, date: dateColumn), firstRecord: firstRecord),
             output: BatchOutput(results: out, format: format, queries: queriesPath, errors: errorsPath, summary: summary,
                                 guardFormulas: !noCSVFormulaGuard, inlineErrors: inlineErrors),
-            jobs: jobs, resume: resume, maxNoteBytes: maxNoteBytes)
+            jobs: jobs, resume: resume, maxNoteBytes: maxNoteBytes, maxNoteSeconds: timeLimit.seconds)
 
         let lexicon = try lexicon.load()
         let runner = BatchRunner(engine: Engine(lexicon: lexicon, maxNoteBytes: maxNoteBytes), configuration: configuration)

@@ -60,6 +60,18 @@ struct LexiconOption: ParsableArguments {
     }
 }
 
+/// `--max-note-seconds`, shared by the commands that code notes.
+struct TimeLimitOption: ParsableArguments {
+    @Option(name: .customLong("max-note-seconds"), help: ArgumentHelp(
+        "Give up a note that takes longer than this and report it as an error naming the note (default: \(Int(NoteTimeLimit.defaultSeconds))).",
+        valueName: "seconds"))
+    var seconds: Double = NoteTimeLimit.defaultSeconds
+
+    func validate() throws {
+        guard seconds > 0, seconds.isFinite else { throw ValidationError("--max-note-seconds must be a positive number of seconds") }
+    }
+}
+
 enum Console {
     static func error(_ message: String) {
         FileHandle.standardError.write(Data((message + "\n").utf8))

@@ -19,6 +19,8 @@ struct Serve: ParsableCommand {
     @Option(name: .long, help: "The port to listen on; 0 picks a free one.")
     var port: Int = 8080
 
+    @OptionGroup var timeLimit: TimeLimitOption
+
     @OptionGroup var lexicon: LexiconOption
 
     func validate() throws {
@@ -28,7 +30,7 @@ struct Serve: ParsableCommand {
 
     func run() throws {
         let lexicon = try lexicon.load()
-        let configuration = ServerConfiguration(host: host, port: port)
+        let configuration = ServerConfiguration(host: host, port: port, maxNoteSeconds: timeLimit.seconds)
         if !configuration.isLoopback {
             Console.error("""
                 notecoder serve: warning: listening on \(host), not a loopback address: other machines can reach the page \

@@ -15,6 +15,8 @@ struct Suggest: ParsableCommand {
     @Option(name: .long, help: "text or json.")
     var format: OutputFormat = .text
 
+    @OptionGroup var timeLimit: TimeLimitOption
+
     @OptionGroup var lexicon: LexiconOption
 
     func run() throws {
@@ -23,7 +25,8 @@ struct Suggest: ParsableCommand {
         let id = note == "-" ? "stdin" : URL(fileURLWithPath: note).deletingPathExtension().lastPathComponent
         let report: Report
         do {
-            report = try Engine(lexicon: lexicon).code(Note(id: id, bytes: bytes, dateOfService: date))
+            let engine = Engine(lexicon: lexicon, timeLimit: NoteTimeLimit(seconds: timeLimit.seconds))
+            report = try engine.code(Note(id: id, bytes: bytes, dateOfService: date))
         } catch {
             Console.error("notecoder: \(error.description)")
             throw ExitStatus.badInput

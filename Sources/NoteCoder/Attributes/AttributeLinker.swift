@@ -6,25 +6,31 @@ enum AttributeLinker {
     static let followingReach = 3
 
     static func findings(
-        affirmed: [Int], document: Document, scan: Scan, lexicon: Lexicon, negatedAttributes: Set<Int>,
+        affirmed: [Int], document: Document, scan: Scan, lexicon: Lexicon, negatedAttributes: Set<Int>, deadline: Deadline? = nil,
         stated: (Int) -> Bool = { _ in false }
-    ) -> [Finding] {
+    ) throws(Interruption) -> [Finding] {
         let sideIndex = lexicon.attributeIndex["side"]
-        var grouped: [String: Finding] = [:]
-        var order: [String] = []
+        let index = LinkIndex(scan: scan, lexicon: lexicon)
+        let far = FarReach(document: document, scan: scan, lexicon: lexicon, negated: negatedAttributes, index: index)
+        var grouped: [String: Int] = [:]
+        var findings: [Finding] = []
+        // The values each finding holds, so that merging the thousandth mention of a finding
+        // does not compare against every value the first 999 brought.
+        var held: [[String: Set<HeldValue>]] = []
         // The sections that tell a procedure (tag `procedure`, not a title), found once per note.
         let details = Set(document.sections.indices.filter {
             lexicon.section(document.sections[$0], hasTag: "procedure") && !lexicon.section(document.sections[$0], hasTag: "title")
         })
 
         for mentionIndex in affirmed {
+            try deadline?.check()
             let mention = scan.mentions[mentionIndex]
             let concept = lexicon.concepts[mention.concept]
             var values: [String: [LinkedValue]] = [:]
             for name in concept.attributes {
                 guard let attributeIndex = lexicon.attributeIndex[name] else { continue }
                 let linked = link(attributeIndex, to: mentionIndex, document: document, scan: scan, lexicon: lexicon,
-                                  negated: negatedAttributes, details: details)
+                                  negated: negatedAttributes, details: details, index: index, far: far)
                 values[name] = linked.map { hit in
                     LinkedValue(value: hit.value, range: hit.range,
                                 side: boundSide(of: hit, sideIndex: sideIndex, scan: scan, lexicon: lexicon, negated: negatedAttributes),
@@ -37,22 +43,21 @@ enum AttributeLinker {
                 let siteKey = site.map { String($0.value) } ?? "-"
                 let key = "\(mention.concept)|\(siteKey)"
                 let side = site?.side ?? mentionSide
-                if var existing = grouped[key] {
-                    existing.mentions.append(mentionIndex)
+                if let existing = grouped[key] {
+                    findings[existing].mentions.append(mentionIndex)
                     for (name, list) in values {
-                        for value in list where !(existing.values[name] ?? []).contains(where: { $0.value == value.value && $0.range == value.range }) {
-                            existing.values[name, default: []].append(value)
+                        for value in list where held[existing][name, default: []].insert(HeldValue(value)).inserted {
+                            findings[existing].values[name, default: []].append(value)
                         }
                     }
-                    merge(side: side, into: &existing, kind: concept.kind)
-                    grouped[key] = existing
+                    merge(side: side, into: &findings[existing], kind: concept.kind)
                 } else {
-                    grouped[key] = Finding(concept: mention.concept, mentions: [mentionIndex], site: site, values: values, side: side, conflictingSides: [])
-                    order.append(key)
+                    grouped[key] = findings.count
+                    findings.append(Finding(concept: mention.concept, mentions: [mentionIndex], site: site, values: values, side: side, conflictingSides: []))
+                    held.append(values.mapValues { Set($0.map(HeldValue.init)) })
                 }
             }
         }
-        let findings = order.compactMap { grouped[$0] }
         // "Osteoarthritis" restated without a joint is the same condition as the sited one, not
         // a second condition of an unknown joint.
         // Likewise a vague value ("occipital nerve") beside a specific one ("greater occipital
@@ -95,44 +100,23 @@ enum AttributeLinker {
     /// mention of the same kind; or, for attributes that reach the section, the nearest there.
     static func link(
         _ attributeIndex: Int, to mentionIndex: Int, document: Document, scan: Scan, lexicon: Lexicon, negated: Set<Int>,
-        details: Set<Int>
+        details: Set<Int>, index: LinkIndex, far: FarReach
     ) -> [AttributeHit] {
         let mention = scan.mentions[mentionIndex]
         let attribute = lexicon.attributes[attributeIndex]
         let reach = lexicon.concepts[mention.concept].reach[attribute.id] ?? attribute.reach
-        let kind = lexicon.concepts[mention.concept].kind
-        // A mention that spans this one ("chronic left leg pain" around "leg pain") reads the same
-        // words more widely; it does not take their side or site away.
-        let rivals = scan.mentionsBySentence[mention.sentence].filter {
-            $0 != mentionIndex && lexicon.concepts[scan.mentions[$0].concept].kind == kind
-                && scan.mentions[$0].concept != mention.concept
-                && !(scan.mentions[$0].range.lowerBound <= mention.range.lowerBound && scan.mentions[$0].range.upperBound >= mention.range.upperBound)
-        }
-        var candidates: [(hit: AttributeHit, index: Int)] = scan.attributesBySentence[mention.sentence].compactMap { i in
-            let hit = scan.attributes[i]
-            guard hit.attribute == attributeIndex, !negated.contains(i) else { return nil }
-            let mine = distance(hit.range, mention.range)
-            if rivals.contains(where: { distance(hit.range, scan.mentions[$0].range) < mine }) { return nil }
-            return (hit, i)
-        }
+        let every = attribute.numeric || attribute.levels || attribute.multiple
+        var candidates = ownedInSentence(attributeIndex, by: mentionIndex, every: every, scan: scan, lexicon: lexicon, negated: negated, index: index)
         if candidates.isEmpty && attribute.distributes {
-            candidates = listNeighbourValues(attributeIndex, for: mentionIndex, rivals: rivals, scan: scan, negated: negated)
+            candidates = listNeighbourValues(attributeIndex, for: mentionIndex, rivals: rivals(of: mentionIndex, scan: scan, lexicon: lexicon),
+                                             scan: scan, negated: negated)
         }
         if candidates.isEmpty && (reach == .section || reach == .note) {
             let sections = procedureSections(around: document.sentences[mention.sentence].section, document: document, lexicon: lexicon, details: details)
-            candidates = scan.attributes.enumerated().compactMap { i, hit in
-                guard hit.attribute == attributeIndex, !negated.contains(i),
-                      sections.contains(document.sentences[hit.sentence].section),
-                      !claimedElsewhere(hit, attributeId: attribute.id, from: mention, document: document, scan: scan, lexicon: lexicon) else { return nil }
-                return (hit, i)
-            }
+            candidates = far.candidates(attributeIndex, for: mentionIndex, in: sections, every: every)
         }
         if candidates.isEmpty && reach == .note {
-            candidates = scan.attributes.enumerated().compactMap { i, hit in
-                guard hit.attribute == attributeIndex, !negated.contains(i),
-                      !claimedElsewhere(hit, attributeId: attribute.id, from: mention, document: document, scan: scan, lexicon: lexicon) else { return nil }
-                return (hit, i)
-            }
+            candidates = far.candidates(attributeIndex, for: mentionIndex, in: nil, every: every)
         }
         candidates.sort { distance($0.hit.range, mention.range) < distance($1.hit.range, mention.range) }
         if attribute.numeric || attribute.levels {
@@ -146,31 +130,92 @@ enum AttributeLinker {
         return candidates.first.map { [$0.hit] } ?? []
     }
 
-    /// Whether a value read beyond the mention's own words (the section, the note) belongs to a
-    /// different diagnosis: the nearest mention in its sentence that takes the same attribute is
-    /// of another concept. "Lumbar spinal stenosis ... with intermittent lower extremity
-    /// radiculopathy" ties the radiculopathy to the stenosis, so the disc degeneration of another
-    /// impression line, or of the same list ("lumbar degenerative disc disease, lumbar
-    /// spondylosis, ... lumbar spinal stenosis primarily bilateral recess, intermittent lower
-    /// extremity radiculopathy"), is not "with radiculopathy" by it; in "lumbar radiculopathy,
-    /// degenerative disc disease, lumbar spinal stenosis" the disc is nearest and takes it.
-    static func claimedElsewhere(_ hit: AttributeHit, attributeId: String, from mention: Mention, document: Document, scan: Scan, lexicon: Lexicon) -> Bool {
+    /// The mentions that compete with this one for the values of its sentence: the same kind,
+    /// another concept. A mention that spans this one ("chronic left leg pain" around "leg
+    /// pain") reads the same words more widely; it does not take their side or site away.
+    static func rivals(of mentionIndex: Int, scan: Scan, lexicon: Lexicon) -> [Int] {
+        let mention = scan.mentions[mentionIndex]
         let kind = lexicon.concepts[mention.concept].kind
-        let takers = scan.mentionsBySentence[hit.sentence].filter { other in
-            let candidate = scan.mentions[other]
-            let concept = lexicon.concepts[candidate.concept]
-            return concept.kind == kind && !candidate.range.overlaps(hit.range) && concept.attributes.contains(attributeId)
+        return scan.mentionsBySentence[mention.sentence].filter {
+            $0 != mentionIndex && lexicon.concepts[scan.mentions[$0].concept].kind == kind
+                && scan.mentions[$0].concept != mention.concept
+                && !(scan.mentions[$0].range.lowerBound <= mention.range.lowerBound && scan.mentions[$0].range.upperBound >= mention.range.upperBound)
         }
-        guard let nearest = takers.min(by: { distance(hit.range, scan.mentions[$0].range) < distance(hit.range, scan.mentions[$1].range) })
-        else { return false }
-        guard scan.mentions[nearest].concept != mention.concept else { return false }
-        guard hit.sentence == mention.sentence else { return true }
-        // In its own sentence, only a separate list item claims it: "degenerative disk
-        // disease/disk protrusions/spondylosis with radiculopathy" is one compound diagnosis with
-        // its radiculopathy, items parted by commas or semicolons are not.
-        let other = scan.mentions[nearest].range
-        let gap = min(other.lowerBound, mention.range.lowerBound)..<max(other.upperBound, mention.range.upperBound)
-        return document.bytes[gap].contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: ";") }
+    }
+
+    /// The values of an attribute in the mention's sentence that no rival mention stands nearer
+    /// to, in text order: all of them when `every`, else enough to choose the nearest (those on
+    /// the mention's words and the nearest on each side).
+    ///
+    /// Only three kinds of rival can stand nearer to a value than the mention: the rival ending
+    /// last before the mention, the one starting first after it, and those overlapping it; and
+    /// past the nearest rival on a side, every value is that rival's. So the walk from the
+    /// mention outwards stops there, and a long run of one phrase costs what one phrase does.
+    static func ownedInSentence(
+        _ attributeIndex: Int, by mentionIndex: Int, every: Bool, scan: Scan, lexicon: Lexicon, negated: Set<Int>, index: LinkIndex
+    ) -> [(hit: AttributeHit, index: Int)] {
+        let mention = scan.mentions[mentionIndex]
+        let hits = LinkIndex.hits(of: attributeIndex, sentence: mention.sentence, scan: scan)
+        guard !hits.isEmpty else { return [] }
+        if index.hasEmptyRange {
+            let rivals = rivals(of: mentionIndex, scan: scan, lexicon: lexicon)
+            return hits.compactMap { i in
+                let hit = scan.attributes[i]
+                guard !negated.contains(i) else { return nil }
+                let mine = distance(hit.range, mention.range)
+                if rivals.contains(where: { distance(hit.range, scan.mentions[$0].range) < mine }) { return nil }
+                return (hit, i)
+            }
+        }
+        let own = mention.range
+        var before: Range<Int>?, after: Range<Int>?
+        var overlapping: [Range<Int>] = []
+        if let list = index.rivals(sentence: mention.sentence, kind: lexicon.concepts[mention.concept].kind) {
+            var next = CueIndex.firstPosition(in: list.byStart) { scan.mentions[$0].range.lowerBound >= own.upperBound }
+            if next < list.byStart.count, scan.mentions[list.byStart[next]].concept == mention.concept { next = list.nextOtherConcept[next] }
+            if next < list.byStart.count { after = scan.mentions[list.byStart[next]].range }
+            var last = CueIndex.firstPosition(in: list.byEnd) { scan.mentions[$0].range.upperBound > own.lowerBound } - 1
+            if last >= 0, scan.mentions[list.byEnd[last]].concept == mention.concept { last = list.previousOtherConcept[last] }
+            if last >= 0 { before = scan.mentions[list.byEnd[last]].range }
+            var position = CueIndex.firstPosition(in: list.byStart) { scan.mentions[$0].range.lowerBound > own.lowerBound - list.longest }
+            while position < list.byStart.count, scan.mentions[list.byStart[position]].range.lowerBound < own.upperBound {
+                let other = list.byStart[position]
+                let range = scan.mentions[other].range
+                if other != mentionIndex, scan.mentions[other].concept != mention.concept, range.upperBound > own.lowerBound,
+                   !(range.lowerBound <= own.lowerBound && range.upperBound >= own.upperBound) {
+                    overlapping.append(range)
+                }
+                position += 1
+            }
+        }
+        func owned(_ range: Range<Int>) -> Bool {
+            let mine = distance(range, own)
+            guard mine > 0 else { return true }
+            if let before, distance(range, before) < mine { return false }
+            if let after, distance(range, after) < mine { return false }
+            return !overlapping.contains { distance(range, $0) < mine }
+        }
+        // A sentence's values of one attribute never overlap, so by start is also by end.
+        let firstOnMention = CueIndex.firstPosition(in: hits) { scan.attributes[$0].range.upperBound > own.lowerBound }
+        let firstAfter = CueIndex.firstPosition(in: hits) { scan.attributes[$0].range.lowerBound >= own.upperBound }
+        var leftward: [(hit: AttributeHit, index: Int)] = []
+        for i in hits[..<firstOnMention].reversed() {
+            let hit = scan.attributes[i]
+            if let before, hit.range.upperBound <= before.upperBound, hit.range.upperBound < own.lowerBound { break }
+            guard !negated.contains(i), owned(hit.range) else { continue }
+            leftward.append((hit, i))
+            if !every { break }
+        }
+        var result: [(hit: AttributeHit, index: Int)] = leftward.reversed()
+        for i in hits[firstOnMention..<firstAfter] where !negated.contains(i) { result.append((scan.attributes[i], i)) }
+        for i in hits[firstAfter...] {
+            let hit = scan.attributes[i]
+            if let after, hit.range.lowerBound >= after.lowerBound, hit.range.lowerBound > own.upperBound { break }
+            guard !negated.contains(i), owned(hit.range) else { continue }
+            result.append((hit, i))
+            if !every { break }
+        }
+        return result
     }
 
     /// For a mention that owns no value of a distributing attribute in its sentence: the values
@@ -230,18 +275,20 @@ enum AttributeLinker {
     /// The side word right next to a site word, when the side attribute binds to that attribute.
     static func boundSide(of hit: AttributeHit, sideIndex: Int?, scan: Scan, lexicon: Lexicon, negated: Set<Int>) -> String? {
         guard let sideIndex, lexicon.attributes[sideIndex].binds.contains(lexicon.attributes[hit.attribute].id) else { return nil }
-        let sides = scan.attributesBySentence[hit.sentence].filter { scan.attributes[$0].attribute == sideIndex && !negated.contains($0) }
+        // Side words never overlap one another, so those ending before the site come first and
+        // the search stops once a side is out of reach.
+        let sides = LinkIndex.hits(of: sideIndex, sentence: hit.sentence, scan: scan)
         // English puts the side before the site ("left knee"); a side after it binds only when it
         // follows at once ("knee, right"), not in "hips, left worse than right".
-        let before = sides.filter { scan.attributes[$0].range.upperBound <= hit.range.lowerBound }
-            .max { scan.attributes[$0].range.lowerBound < scan.attributes[$1].range.lowerBound }
-        if let before, distance(scan.attributes[before].range, hit.range) <= bindingReach {
-            return lexicon.attributes[sideIndex].values[scan.attributes[before].value].value
+        let firstNotBefore = CueIndex.firstPosition(in: sides) { scan.attributes[$0].range.upperBound > hit.range.lowerBound }
+        for side in sides[..<firstNotBefore].reversed() {
+            if distance(scan.attributes[side].range, hit.range) > bindingReach { break }
+            if !negated.contains(side) { return lexicon.attributes[sideIndex].values[scan.attributes[side].value].value }
         }
-        let after = sides.filter { scan.attributes[$0].range.lowerBound >= hit.range.upperBound }
-            .min { scan.attributes[$0].range.lowerBound < scan.attributes[$1].range.lowerBound }
-        if let after, distance(scan.attributes[after].range, hit.range) <= followingReach {
-            return lexicon.attributes[sideIndex].values[scan.attributes[after].value].value
+        let firstAfter = CueIndex.firstPosition(in: sides) { scan.attributes[$0].range.lowerBound >= hit.range.upperBound }
+        for side in sides[firstAfter...] {
+            if distance(scan.attributes[side].range, hit.range) > followingReach { break }
+            if !negated.contains(side) { return lexicon.attributes[sideIndex].values[scan.attributes[side].value].value }
         }
         return nil
     }
@@ -249,5 +296,16 @@ enum AttributeLinker {
     static func distance(_ a: Range<Int>, _ b: Range<Int>) -> Int {
         if a.overlaps(b) { return 0 }
         return a.upperBound <= b.lowerBound ? b.lowerBound - a.upperBound : a.lowerBound - b.upperBound
+    }
+}
+
+/// A value as a finding holds it once: the same value from the same words.
+struct HeldValue: Hashable {
+    var value: Int
+    var range: Range<Int>
+
+    init(_ linked: LinkedValue) {
+        value = linked.value
+        range = linked.range
     }
 }

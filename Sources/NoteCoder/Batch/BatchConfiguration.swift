@@ -111,15 +111,18 @@ public struct BatchConfiguration: Sendable {
     public var window: BatchWindow
     public var resume: Bool
     public var maxNoteBytes: Int
+    /// A note that takes longer is an error of its own; the run goes on (nil: no limit).
+    public var maxNoteSeconds: Double?
 
     public init(input: BatchInput, output: BatchOutput, jobs: Int, window: BatchWindow? = nil, resume: Bool = false,
-                maxNoteBytes: Int = 4 << 20) {
+                maxNoteBytes: Int = 4 << 20, maxNoteSeconds: Double? = NoteTimeLimit.defaultSeconds) {
         self.input = input
         self.output = output
         self.jobs = max(1, jobs)
         self.window = window ?? .standard(jobs: max(1, jobs))
         self.resume = resume
         self.maxNoteBytes = maxNoteBytes
+        self.maxNoteSeconds = maxNoteSeconds
     }
 
     /// The longest input line kept for a JSON record: the note, escaped or base64-encoded, plus

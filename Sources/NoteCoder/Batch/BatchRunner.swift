@@ -52,6 +52,11 @@ public struct BatchRunner: Sendable {
     public init(engine: Engine, configuration: BatchConfiguration) {
         var engine = engine
         engine.maxNoteBytes = configuration.maxNoteBytes
+        if let seconds = configuration.maxNoteSeconds {
+            engine.timeLimit = NoteTimeLimit(seconds: seconds, clock: engine.timeLimit?.clock ?? NoteTimeLimit.monotonicSeconds)
+        } else {
+            engine.timeLimit = nil
+        }
         self.engine = engine
         self.configuration = configuration
     }

@@ -40,6 +40,7 @@ public struct BatchFailure: Error, Sendable, Equatable {
         case invalidUTF8 = "invalid-utf8"
         case tooLarge = "too-large"
         case matchLimit = "match-limit"
+        case timeLimit = "time-limit"
         case brokenRecord = "broken-record"
     }
 
@@ -66,6 +67,8 @@ public struct BatchFailure: Error, Sendable, Equatable {
             self.init(id: note, ordinal: ordinal, line: line, kind: .tooLarge, detail: "\(bytes) bytes, over the limit of \(limit)")
         case let .matchLimit(note, detail):
             self.init(id: note, ordinal: ordinal, line: line, kind: .matchLimit, detail: "a lexicon pattern hit the PCRE2 match limit (\(detail))")
+        case let .timeLimit(note, seconds):
+            self.init(id: note, ordinal: ordinal, line: line, kind: .timeLimit, detail: NoteError.timeLimitDetail(seconds))
         }
     }
 

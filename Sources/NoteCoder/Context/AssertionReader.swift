@@ -19,7 +19,9 @@ public struct AssertionReader: Sendable {
             let scan = try Scanner.scan(document, bytes: buffer, lexicon: lexicon, matcher: matcher)
             let sentenceIndex = document.sentenceIndex(containing: range.lowerBound)
             // Test-set targets are findings (conditions, symptoms), so they are read as conditions.
-            return ContextRules.assertions(for: range, sentence: sentenceIndex, document: document, scan: scan, lexicon: lexicon, kind: .condition)
+            let cues = CueIndex(document: document, scan: scan, lexicon: lexicon, traits: engine.cueTraits)
+            return ContextRules.assertions(for: range, sentence: sentenceIndex, document: document, scan: scan, cues: cues, lexicon: lexicon,
+                                           kind: .condition)
         }
         let categories = Set((assertions ?? []).map(\.category))
         let negation: AssertionRow.Negation = categories.contains(.negated) ? .negated : .affirmed

@@ -5,56 +5,72 @@ enum ContextRules {
     /// - Parameter kind: the kind of concept asserted about; nil for attribute words and for the
     ///   `context` command's free targets (section implications then apply whatever their kinds).
     static func assertions(
-        for range: Range<Int>, sentence: Int, document: Document, scan: Scan, lexicon: Lexicon, kind: ConceptKind? = nil
+        for range: Range<Int>, sentence: Int, document: Document, scan: Scan, cues index: CueIndex, lexicon: Lexicon,
+        kind: ConceptKind? = nil
     ) -> [Assertion] {
         var result: [Assertion] = []
-        let cueIndices = scan.cuesBySentence[sentence]
-        let hits = cueIndices.map { scan.cues[$0] }
-        let pseudo = hits.filter { lexicon.cues[$0.cue].category == .pseudo }.map(\.range)
-        let terminators = hits.filter { lexicon.cues[$0.cue].category == .terminate }
+        let cues = index.sentences[sentence]
+        let bytes = document.bytes
+        // The cues that reach the mention, as positions in the sentence's order. Windowed cues
+        // are met nearest first and the walk stops past the widest window; a cue that reaches
+        // to the sentence's end or start is stopped only by a terminator.
+        var reaching: [Int] = []
+        func reaches(_ cue: CueTraits, from start: Int, to end: Int) -> Bool {
+            guard kind.map(cue.appliesTo) ?? true else { return false }
+            guard let category = cue.asserts else { return true }
+            return !(cues.terminators[category.ordinal]?.any(within: start, end) ?? false)
+        }
+
+        let forwardEnd = CueIndex.firstPosition(in: cues.forwardWindowed) { scan.cues[cues.hits[$0]].range.upperBound > range.lowerBound }
+        for position in cues.forwardWindowed[..<forwardEnd].reversed() {
+            let hit = scan.cues[cues.hits[position]]
+            let words = index.words(from: hit.range.upperBound, to: range.lowerBound, bytes: bytes)
+            if words > cues.widestForward { break }
+            let cue = index.traits[hit.cue]
+            if words <= cue.window, reaches(cue, from: hit.range.upperBound, to: range.lowerBound) { reaching.append(position) }
+        }
+        for position in cues.forwardToEnd {
+            let hit = scan.cues[cues.hits[position]]
+            if hit.range.upperBound > range.lowerBound { break }
+            if reaches(index.traits[hit.cue], from: hit.range.upperBound, to: range.lowerBound) { reaching.append(position) }
+        }
+        let backwardStart = CueIndex.firstPosition(in: cues.backwardWindowed) { scan.cues[cues.hits[$0]].range.lowerBound >= range.upperBound }
+        for position in cues.backwardWindowed[backwardStart...] {
+            let hit = scan.cues[cues.hits[position]]
+            let words = index.words(from: range.upperBound, to: hit.range.lowerBound, bytes: bytes)
+            if words > cues.widestBackward { break }
+            let cue = index.traits[hit.cue]
+            if words <= cue.window, reaches(cue, from: range.upperBound, to: hit.range.lowerBound) { reaching.append(position) }
+        }
+        let toStart = CueIndex.firstPosition(in: cues.backwardToStart) { scan.cues[cues.hits[$0]].range.lowerBound >= range.upperBound }
+        for position in cues.backwardToStart[toStart...] {
+            let hit = scan.cues[cues.hits[position]]
+            if reaches(index.traits[hit.cue], from: range.upperBound, to: hit.range.lowerBound) { reaching.append(position) }
+        }
+        reaching.sort()
+
         // The nearest performed cue, in bytes from the mention: a plan or past cue farther away
         // than the act gives way to it, a nearer one does not ("declined ... performed" elsewhere).
         var performedDistance: Int?
         var performedOutranksSection = false
         var yielding: [(index: Int, distance: Int)] = []
-
-        for hit in hits {
-            let cue = lexicon.cues[hit.cue]
-            if cue.category == .pseudo || cue.category == .terminate { continue }
-            if let kind, !cue.appliesTo.contains(kind) { continue }
-            if hit.range.overlaps(range) { continue }
-            if pseudo.contains(where: { $0.overlaps(hit.range) }) { continue }
-            let reaches: Bool
-            if hit.range.upperBound <= range.lowerBound {
-                reaches = cue.direction != .backward
-                    && within(cue.window, from: hit.range.upperBound, to: range.lowerBound, bytes: document.bytes)
-                    && !terminators.contains { t in
-                        blocks(t, cue, lexicon) && t.range.lowerBound >= hit.range.upperBound && t.range.upperBound <= range.lowerBound
-                    }
-            } else {
-                reaches = cue.direction != .forward
-                    && within(cue.window, from: range.upperBound, to: hit.range.lowerBound, bytes: document.bytes)
-                    && !terminators.contains { t in
-                        blocks(t, cue, lexicon) && t.range.lowerBound >= range.upperBound && t.range.upperBound <= hit.range.lowerBound
-                    }
-            }
-            guard reaches else { continue }
+        for position in reaching {
+            let hit = scan.cues[cues.hits[position]]
+            let cue = index.traits[hit.cue]
             let distance = hit.range.upperBound <= range.lowerBound ? range.lowerBound - hit.range.upperBound : hit.range.lowerBound - range.upperBound
-            if cue.category == .performed {
+            if cue.performed {
                 performedDistance = min(performedDistance ?? distance, distance)
                 performedOutranksSection = performedOutranksSection || cue.outranksSection
                 continue
             }
-            guard let category = AssertionCategory(rawValue: cue.category.rawValue) else { continue }
-            if (category == .planned || category == .historical) && cue.yieldsToPerformed {
-                yielding.append((result.count, distance))
-            }
+            guard let category = cue.asserts else { continue }
+            if cue.yields { yielding.append((result.count, distance)) }
             result.append(Assertion(category: category, source: .cue(index: hit.cue, range: hit.range)))
         }
         let sectionIndex = document.sentences[sentence].section
         if let definition = document.sections[sectionIndex].definition, let implied = lexicon.sections[definition].implies,
            kind.map({ lexicon.sections[definition].impliesFor.contains($0) }) ?? true,
-           !(implied == .planned && narratesPerformance(section: sectionIndex, document: document, scan: scan, lexicon: lexicon)) {
+           !(implied == .planned && index.narratingSections.contains(sectionIndex)) {
             result.append(Assertion(category: implied, source: .section(index: definition)))
         }
         if let performedDistance {
@@ -70,33 +86,5 @@ enum ContextRules {
             }
         }
         return result
-    }
-
-    /// A plan section that says something was done ("injected", "tolerated the procedure") is
-    /// narrating today's procedure, as SOAP notes do under "P:", not planning it.
-    static func narratesPerformance(section: Int, document: Document, scan: Scan, lexicon: Lexicon) -> Bool {
-        scan.cues.contains { hit in
-            lexicon.cues[hit.cue].category == .performed && document.sentences[hit.sentence].section == section
-        }
-    }
-
-    static func blocks(_ terminator: CueHit, _ cue: CueDefinition, _ lexicon: Lexicon) -> Bool {
-        guard let category = AssertionCategory(rawValue: cue.category.rawValue) else { return cue.category == .performed ? false : true }
-        return lexicon.cues[terminator.cue].stops.contains(category)
-    }
-
-    /// Whether at most `window` words lie between two offsets (no window: the whole sentence).
-    static func within(_ window: Int?, from start: Int, to end: Int, bytes: [UInt8]) -> Bool {
-        guard let window else { return true }
-        var words = 0
-        var inWord = false
-        var i = start
-        while i < end {
-            let isWordByte = bytes[i] > 0x20 && bytes[i] != 0x2C
-            if isWordByte && !inWord { words += 1 }
-            inWord = isWordByte
-            i += 1
-        }
-        return words <= window
     }
 }

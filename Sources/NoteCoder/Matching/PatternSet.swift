@@ -62,7 +62,7 @@ public struct PatternSet: Sendable {
             guard !current.isEmpty else { return }
             let source = prefix + "(?:" + current.joined(separator: "|") + ")" + suffix
             shards.append(try Pattern(source, options: options))
-            if anchored { anchoredShards.append(try Pattern(source, options: options.union(.anchored))) }
+            if anchored { anchoredShards.append(try Pattern(source, options: options.union([.anchored, .noStartOptimize]))) }
             if indexes != nil {
                 if let index = try StartIndex(alternatives: marked, prefix: prefix, suffix: suffix, options: options) {
                     indexes?.append(index)

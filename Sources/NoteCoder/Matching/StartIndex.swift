@@ -80,7 +80,7 @@ struct StartIndex: Sendable {
         var groups: [Pattern] = []
         for pieces in members {
             groups.append(try Pattern(prefix + "(?:" + pieces.joined(separator: "|") + ")" + suffix,
-                                      options: options.union(.anchored)))
+                                      options: options.union([.anchored, .noStartOptimize])))
         }
         self.groups = groups
         self.groupByKey = groupByKey

@@ -8,10 +8,16 @@ public struct Engine: Sendable {
     public let lexicon: Lexicon
     /// Notes larger than this are refused rather than read (batch exports sometimes carry blobs).
     public var maxNoteBytes: Int
+    /// Notes that take longer are given up and reported (nil: no limit).
+    public var timeLimit: NoteTimeLimit?
+    /// What the context rules ask of each cue, read once for every note this engine codes.
+    let cueTraits: [CueTraits]
 
-    public init(lexicon: Lexicon, maxNoteBytes: Int = 4 << 20) {
+    public init(lexicon: Lexicon, maxNoteBytes: Int = 4 << 20, timeLimit: NoteTimeLimit? = NoteTimeLimit(seconds: NoteTimeLimit.defaultSeconds)) {
         self.lexicon = lexicon
         self.maxNoteBytes = maxNoteBytes
+        self.timeLimit = timeLimit
+        cueTraits = CueTraits.table(lexicon)
     }
 
     public func code(_ note: Note) throws(NoteError) -> Report {
@@ -22,26 +28,37 @@ public struct Engine: Sendable {
         if note.bytes.count > maxNoteBytes { throw .tooLarge(note: note.id, bytes: note.bytes.count, limit: maxNoteBytes) }
         if let offset = UTF8Validation.firstInvalidByte(in: note.bytes) { throw .invalidUTF8(note: note.id, byteOffset: offset) }
         let note = LineBreaks.normalized(note)
-        do {
-            return try note.bytes.withUnsafeBufferPointer { buffer throws(PCRE2Error) in
-                let concepts = try Scanner.concepts(in: buffer, lexicon: lexicon, matcher: matcher)
+        let deadline = timeLimit?.start()
+        do throws(Interruption) {
+            return try note.bytes.withUnsafeBufferPointer { buffer throws(Interruption) in
                 let document: Document
                 let scan: Scan
-                if concepts.hits.isEmpty {
-                    // Nothing to code: cues and attributes only ever describe concepts, and
-                    // sections and sentences only place them.
-                    document = Document(note: note, lineStarts: [0], sections: [], sentences: [])
-                    scan = Scan(mentions: [], cues: [], attributes: [], cuesBySentence: [], attributesBySentence: [], mentionsBySentence: [])
-                } else {
-                    document = try read(note, buffer: buffer, matcher: matcher)
-                    scan = try Scanner.scan(document, bytes: buffer, concepts: concepts, lexicon: lexicon, matcher: matcher)
+                let dated: (Day, Range<Int>)?
+                do throws(PCRE2Error) {
+                    let concepts = try Scanner.concepts(in: buffer, lexicon: lexicon, matcher: matcher)
+                    if concepts.hits.isEmpty {
+                        // Nothing to code: cues and attributes only ever describe concepts, and
+                        // sections and sentences only place them.
+                        document = Document(note: note, lineStarts: [0], sections: [], sentences: [])
+                        scan = Scan(mentions: [], cues: [], attributes: [], cuesBySentence: [], attributesBySentence: [], mentionsBySentence: [])
+                    } else {
+                        document = try read(note, buffer: buffer, matcher: matcher)
+                        scan = try Scanner.scan(document, bytes: buffer, concepts: concepts, lexicon: lexicon, matcher: matcher)
+                    }
+                    dated = try lexicon.datePatterns.find(in: buffer, matcher: matcher, starts: concepts.starts)
+                } catch {
+                    throw .pattern(error)
                 }
-                let dated = try lexicon.datePatterns.find(in: buffer, matcher: matcher, starts: concepts.starts)
-                var run = NoteRun(lexicon: lexicon, document: document, scan: scan, noteDate: dated?.0)
-                return run.report()
+                try deadline?.check()
+                var run = NoteRun(lexicon: lexicon, document: document, scan: scan, noteDate: dated?.0, deadline: deadline,
+                                  cueTraits: cueTraits)
+                return try run.report()
             }
         } catch {
-            throw .matchLimit(note: note.id, detail: error.description)
+            switch error {
+            case let .pattern(error): throw .matchLimit(note: note.id, detail: error.description)
+            case .outOfTime: throw .timeLimit(note: note.id, seconds: timeLimit?.seconds ?? 0)
+            }
         }
     }
 
@@ -61,6 +78,8 @@ struct NoteRun {
     let lexicon: Lexicon
     let document: Document
     let scan: Scan
+    let cues: CueIndex
+    let deadline: Deadline?
     let day: Day
     let dateSource: String
     let icd: ICD10CMEdition
@@ -68,10 +87,12 @@ struct NoteRun {
     var excluded: [ExcludedFinding] = []
     var queries: [(kind: String, about: String, indicators: [Evidence])] = []
 
-    init(lexicon: Lexicon, document: Document, scan: Scan, noteDate: Day?) {
+    init(lexicon: Lexicon, document: Document, scan: Scan, noteDate: Day?, deadline: Deadline? = nil, cueTraits: [CueTraits]? = nil) {
         self.lexicon = lexicon
         self.document = document
         self.scan = scan
+        self.deadline = deadline
+        cues = CueIndex(document: document, scan: scan, lexicon: lexicon, traits: cueTraits)
         var day: Day
         if let given = document.note.dateOfService {
             day = given; dateSource = "flag"
@@ -118,15 +139,16 @@ struct NoteRun {
 
     // MARK: stages
 
-    mutating func report() -> Report {
+    mutating func report() throws(Interruption) -> Report {
         // Context: which mentions are affirmed, and which attribute words are denied.
         var affirmed: [Int] = []
         var seenExclusions: Set<String> = []
         var uncertainProcedures: [Int] = []
         for (index, mention) in scan.mentions.enumerated() {
+            try deadline?.check()
             let kind = lexicon.concepts[mention.concept].kind
-            let assertions = ContextRules.assertions(for: mention.range, sentence: mention.sentence, document: document, scan: scan, lexicon: lexicon,
-                                                     kind: kind)
+            let assertions = ContextRules.assertions(for: mention.range, sentence: mention.sentence, document: document, scan: scan, cues: cues,
+                                                     lexicon: lexicon, kind: kind)
             guard let deciding = assertions.deciding else { affirmed.append(index); continue }
             // Only the doubt about whether it was done asks: "plan on ... possible injections" is
             // a plan in its own words, already set aside as one; "P: injection today vs next
@@ -148,7 +170,9 @@ struct NoteRun {
         affirmed = keepListed(affirmed)
         var deniedAttributes: Set<Int> = []
         for (index, hit) in scan.attributes.enumerated() {
-            let assertions = ContextRules.assertions(for: hit.range, sentence: hit.sentence, document: document, scan: scan, lexicon: lexicon)
+            try deadline?.check()
+            let assertions = ContextRules.assertions(for: hit.range, sentence: hit.sentence, document: document, scan: scan, cues: cues,
+                                                     lexicon: lexicon)
             let denying = lexicon.attributes[hit.attribute].deniedBy
             if assertions.contains(where: { denying.contains($0.category) && $0.fromCue }) {
                 deniedAttributes.insert(index)
@@ -166,8 +190,9 @@ struct NoteRun {
         }
 
         let underDiagnosis = Set(affirmed.filter { mentionUnderTag($0, "diagnosis") })
-        var findings = AttributeLinker.findings(affirmed: affirmed, document: document, scan: scan, lexicon: lexicon, negatedAttributes: deniedAttributes,
-                                                stated: { underDiagnosis.contains($0) })
+        var findings = try AttributeLinker.findings(affirmed: affirmed, document: document, scan: scan, lexicon: lexicon, negatedAttributes: deniedAttributes,
+                                                    deadline: deadline, stated: { underDiagnosis.contains($0) })
+        try deadline?.check()
         findings = keepAssessedSites(findings, underDiagnosis: underDiagnosis)
         shareSides(&findings)
         sideFromOperation(&findings)

@@ -22,12 +22,20 @@ public enum NoteError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidUTF8(note: String, byteOffset: Int)
     case tooLarge(note: String, bytes: Int, limit: Int)
     case matchLimit(note: String, detail: String)
+    case timeLimit(note: String, seconds: Double)
+
+    /// Why a note over the time limit was given up, without the note's id.
+    static func timeLimitDetail(_ seconds: Double) -> String {
+        let shown = seconds == seconds.rounded() && seconds < 1e9 ? String(Int(seconds)) : String(seconds)
+        return "not coded within the time limit of \(shown) s per note"
+    }
 
     public var description: String {
         switch self {
         case let .invalidUTF8(note, offset): "note \(note): invalid UTF-8 at byte offset \(offset)"
         case let .tooLarge(note, bytes, limit): "note \(note): \(bytes) bytes, over the limit of \(limit)"
         case let .matchLimit(note, detail): "note \(note): a lexicon pattern hit the PCRE2 match limit (\(detail))"
+        case let .timeLimit(note, seconds): "note \(note): \(NoteError.timeLimitDetail(seconds))"
         }
     }
 }

@@ -8,17 +8,27 @@ enum SentenceSplitter {
         "r", "l", "c", "d", "s", "t", "b", "u", "n",
     ]
 
-    static func sentences(in bytes: [UInt8], sections: [Section]) -> [Sentence] {
+    /// - Parameter longest: the bound; a test passes a larger one to see whether any sentence of a
+    ///   note was cut.
+    static func sentences(in bytes: [UInt8], sections: [Section], longest: Int = longestSentence) -> [Sentence] {
         var result: [Sentence] = []
         for (sectionIndex, section) in sections.enumerated() {
             var start = section.header?.upperBound ?? section.range.lowerBound
             var i = start
             let end = section.range.upperBound
             func emit(_ upTo: Int) {
-                var a = start, b = upTo
+                var a = start
+                let b = upTo
                 while a < b, isSpace(bytes[a]) { a += 1 }
-                while b > a, isSpace(bytes[b - 1]) { b -= 1 }
-                if a < b { result.append(Sentence(range: a..<b, section: sectionIndex)) }
+                while a < b {
+                    var piece = b
+                    if b - a > longest { piece = cut(bytes, from: a, limit: a + longest) }
+                    var pieceEnd = piece
+                    while pieceEnd > a, isSpace(bytes[pieceEnd - 1]) { pieceEnd -= 1 }
+                    if a < pieceEnd { result.append(Sentence(range: a..<pieceEnd, section: sectionIndex)) }
+                    a = piece
+                    while a < b, isSpace(bytes[a]) { a += 1 }
+                }
                 start = upTo
             }
             while i < end {
@@ -41,6 +51,26 @@ enum SentenceSplitter {
             emit(end)
         }
         return result
+    }
+
+    /// The most bytes one sentence holds. Context cues reach to the end of their sentence and
+    /// attribute words are shared among the mentions of a sentence, so the work for a sentence
+    /// grows faster than its length; a run of text with no sentence end (a pasted log, a
+    /// dictation without punctuation, hostile input) is cut into pieces of at most this size so
+    /// that the cost of a note stays linear in its size. The longest sentence in the real notes
+    /// on hand is about a quarter of it, so no real note is read differently.
+    static let longestSentence = 4096
+
+    /// Where a sentence longer than `longestSentence` is cut: after the last white space at or
+    /// before `limit`, so that no word is split; a single word longer than that is cut at the
+    /// limit, moved back to the start of a UTF-8 character.
+    static func cut(_ bytes: [UInt8], from start: Int, limit: Int) -> Int {
+        var i = limit
+        while i > start, !isSpace(bytes[i - 1]) { i -= 1 }
+        if i > start { return i }
+        i = limit
+        while i > start + 1, bytes[i] & 0xC0 == 0x80 { i -= 1 }
+        return i
     }
 
     /// A one- or two-digit number alone at the start of its line, followed by this period.
