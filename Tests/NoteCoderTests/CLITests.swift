@@ -208,9 +208,10 @@ struct CLITests {
         #expect(!result.stderr.contains("every position"), "\(result.stderr)")
     }
 
-    /// A `\b` cannot be probed, so its set is searched at every position: still correct, but a
-    /// lexicon author should learn why batch runs slowed down.
-    @Test("lexicon check names a set that must be searched at every position")
+    /// A `\b` cannot be probed, so its whole set would be tried at every position of every note:
+    /// a lexicon edit that silently makes batch runs several times slower. The check refuses
+    /// it, naming the file, line and entry, and says how to write it instead.
+    @Test("lexicon check refuses a pattern the start index cannot read, naming where it is")
     func unprobedPattern() throws {
         let copy = try LexiconCopy()
         try copy.write("conditions/zz-test.yaml", """
@@ -226,10 +227,27 @@ struct CLITests {
                   - codes: [M25.561]
             """)
         let check = try NoteCoderCLI.run(["lexicon", "check", copy.root.path])
-        #expect(check.status == 0, "\(check.stderr)")
-        #expect(check.stdout.hasPrefix("lexicon check: OK"))
-        #expect(check.stderr.contains("conditions are searched at every position"), "\(check.stderr)")
-        #expect(!check.stderr.contains("procedures are searched"))
+        #expect(check.status != 0)
+        #expect(!check.stdout.hasPrefix("lexicon check: OK"))
+        #expect(check.stderr.contains("zz-test.yaml:5 [bounded-pattern]"), "\(check.stderr)")
+        #expect(check.stderr.contains("use a lookaround"), "\(check.stderr)")
+
+        // The same phrase written with a lookaround is accepted.
+        try copy.write("conditions/zz-test.yaml", """
+            concepts:
+              - id: bounded-pattern
+                kind: condition
+                label: bounded
+                patterns: ['knee\\s+ache']
+                examples:
+                  match: ['left knee ache']
+                  noMatch: ['kneeache']
+                coding:
+                  - codes: [M25.561]
+            """)
+        let fixed = try NoteCoderCLI.run(["lexicon", "check", copy.root.path])
+        #expect(fixed.status == 0, "\(fixed.stderr)")
+        #expect(fixed.stdout.hasPrefix("lexicon check: OK"))
     }
 
     @Test("bad usage exits 64")

@@ -111,6 +111,10 @@ public struct AttributeDefinition: Sendable {
     /// A value written before (or after) a list of findings belongs to each finding of the list
     /// that names none of its own ("L4-L5 and L5-S1 disc disease/protrusions/spondylosis").
     public var distributes: Bool = false
+    /// Each distinct value written anywhere in the mention's section counts with those of its
+    /// sentence: a rule that reads what else the diagnosis list names ("1. HNP C5-C6. 2. HNP
+    /// C6-C7.": the M50 note codes the most superior level only) sees the whole list.
+    public var pooled: Bool = false
     /// The readings of a cue in its sentence that take a value away from the findings near it.
     public var deniedBy: Set<AssertionCategory> = [.negated]
     public var binds: [String]
@@ -136,6 +140,8 @@ public struct ConceptDefinition: Sendable {
     public var rules: [CodeRule]
     public var alsoRules: [CodeRule]
     public var per: String?
+    /// Index into the `per` attribute's values: the site the concept names by itself.
+    public var site: Int? = nil
     public var supports: [String]
     public var indicationQuery: Bool
     public var suppressedBy: [String]

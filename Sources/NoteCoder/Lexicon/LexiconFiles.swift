@@ -100,6 +100,8 @@ struct AttributesFile: Codable {
         /// protrusions and spondylosis") belongs to every finding of the list that names none of
         /// its own, not only to the nearest one.
         var distributes: Bool?
+        /// Values anywhere in the mention's section count too (`AttributeDefinition.pooled`).
+        var pooled: Bool?
         /// The cue readings that deny a value (default: negated). A value that states a clinical
         /// fact of its own ("with radiculopathy") is also denied where it is hedged ("clinical
         /// correlation for L5 radiculopathy") or past ("the radiculopathy resolved").
@@ -153,6 +155,9 @@ struct ConceptFile: Codable {
         /// One finding (and so one claim line or code) per distinct value of this attribute:
         /// each joint, each nerve.
         var per: String?
+        /// The value of `per` the concept is about when the note names none: impingement
+        /// syndrome is the shoulder's, so the shoulder's side elsewhere in the note can be its side.
+        var site: String?
         /// Procedures: condition concepts that support this procedure (medical necessity).
         var supports: [String]?
         /// Procedures: whether a line with no supporting diagnosis raises an indication query

@@ -125,9 +125,17 @@ struct LexiconLoader {
     // MARK: patterns
 
     /// Compiles one author-written pattern on its own so an error points at that entry.
-    mutating func compiles(_ source: String, file: String, line: Int?, entry: String) -> Bool {
+    /// `indexed`: the pattern joins a set tried only where its first bytes can begin (cues,
+    /// attribute values, concepts). Syntax the start index cannot read (`\b`, `\K`, a
+    /// backreference) would make its whole set be tried at every position of every note — a
+    /// lexicon edit that silently makes the engine many times slower, so it is refused.
+    mutating func compiles(_ source: String, file: String, line: Int?, entry: String, indexed: Bool = true) -> Bool {
         do {
             _ = try Pattern(PatternWrapping.phrasePrefix + "(?:" + source + ")" + PatternWrapping.phraseSuffix)
+            if indexed && !PatternSyntax.isProbeSafe(source) {
+                problems.append(LexiconProblem(file: file, line: line, entry: entry, message: "pattern uses syntax the start index cannot read (\\b, \\B, \\K, \\G, a backreference, or an anchor inside an assertion): its whole pattern set would be tried at every position of every note; write it without (a word boundary is already implied at both ends; inside, use a lookaround such as (?<![a-z]))"))
+                return false
+            }
             return true
         } catch {
             // The offset PCRE2 reports is into the wrapped pattern; the author wrote only `source`.
@@ -145,7 +153,7 @@ struct LexiconLoader {
         for (index, entry) in source.content.sections.enumerated() {
             let line = source.line("sections", index: index)
             let location = SourceLocation(file: source.path, line: line)
-            if compiles(entry.header, file: source.path, line: source.line("sections", index: index, then: ["header"]), entry: entry.id) {
+            if compiles(entry.header, file: source.path, line: source.line("sections", index: index, then: ["header"]), entry: entry.id, indexed: false) {
                 alternatives.append((definitions.count, entry.header))
             }
             definitions.append(SectionDefinition(id: entry.id, label: entry.label ?? entry.id, implies: entry.implies, impliesFor: Set(entry.impliesFor ?? [.condition, .procedure]), tags: Set(entry.tags ?? []), namedByHeader: entry.namedByHeader ?? false, location: location))
@@ -191,7 +199,7 @@ struct LexiconLoader {
             }
             definitions.append(AttributeDefinition(
                 id: attribute.id, label: attribute.label ?? attribute.id, reach: attribute.reach ?? .sentence,
-                multiple: attribute.multiple ?? false, numeric: attribute.numeric ?? false, levels: attribute.levels ?? false, distributes: attribute.distributes ?? false, deniedBy: Set(attribute.deniedBy ?? [.negated]), binds: attribute.binds ?? [], siteKey: attribute.siteKey, values: values, location: location))
+                multiple: attribute.multiple ?? false, numeric: attribute.numeric ?? false, levels: attribute.levels ?? false, distributes: attribute.distributes ?? false, pooled: attribute.pooled ?? false, deniedBy: Set(attribute.deniedBy ?? [.negated]), binds: attribute.binds ?? [], siteKey: attribute.siteKey, values: values, location: location))
             alternatives.append(own)
         }
         for attribute in definitions {
@@ -249,6 +257,15 @@ struct LexiconLoader {
                 if let per = concept.per, !(concept.attributes ?? []).contains(per) {
                     problems.append(LexiconProblem(file: source.path, line: location.line, entry: concept.id, message: "'per: \(per)' must be one of the concept's attributes"))
                 }
+                var site: Int?
+                if let name = concept.site {
+                    let values = attributes.first { $0.id == concept.per }?.values
+                    site = values?.firstIndex { $0.value == name }
+                    if site == nil {
+                        problems.append(LexiconProblem(file: source.path, line: location.line, entry: concept.id,
+                                                       message: "'site: \(name)' must be a value of the concept's 'per' attribute"))
+                    }
+                }
                 var rules: [CodeRule] = []
                 for (ruleIndex, entry) in (concept.coding ?? []).enumerated() {
                     let ruleLocation = SourceLocation(file: source.path, line: source.line(["concepts", index, "coding", ruleIndex].map(key)))
@@ -265,7 +282,7 @@ struct LexiconLoader {
                 }
                 definitions.append(ConceptDefinition(
                     id: concept.id, kind: concept.kind, label: concept.label, attributes: concept.attributes ?? [],
-                    reach: concept.reach ?? [:], rules: rules, alsoRules: alsoRules, per: concept.per, supports: concept.supports ?? [],
+                    reach: concept.reach ?? [:], rules: rules, alsoRules: alsoRules, per: concept.per, site: site, supports: concept.supports ?? [],
                     indicationQuery: concept.indicationQuery ?? true, suppressedBy: concept.suppressedBy ?? [],
                     suppressedWhenHolding: concept.suppressedWhenHolding,
                     explainedBy: concept.explainedBy ?? [], symptom: concept.symptom ?? false, location: location))

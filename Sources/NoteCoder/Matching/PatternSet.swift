@@ -82,10 +82,13 @@ public struct PatternSet: Sendable {
         }.map(\.element)
         for alternative in ordered {
             let mark = "(*:\(alternative.entry))"
-            let piece = "(?:\(alternative.source))" + mark
+            // An entry that ends its match early with `(*ACCEPT)` skips the mark after it, so the
+            // accept names its entry itself (a heading ended by two spaces, not by a colon).
+            let source = alternative.source.replacingOccurrences(of: "(*ACCEPT)", with: "(*ACCEPT:\(alternative.entry))")
+            let piece = "(?:\(source))" + mark
             if size + piece.utf8.count > shardBytes { try flush() }
             current.append(piece)
-            marked.append((alternative.source, mark))
+            marked.append((source, mark))
             size += piece.utf8.count
         }
         try flush()
