@@ -114,7 +114,7 @@ struct AssessmentWordingTests {
         #expect(Set(same.diagnoses.map(\.code)) == ["M17.11"])
     }
 
-    @Test("a radiculopathy told in a procedure's details does not make the operation's date its date")
+    @Test("a procedure the improvement is measured from ('since her injection') is a past one, not today's")
     func sinceProcedure() throws {
         // The injection is the past one the improvement is measured from, not today's.
         let report = try SharedLexicon.code("""
@@ -146,5 +146,74 @@ struct AssessmentWordingTests {
         #expect(try Set(SharedLexicon.code(note, date: "2024-07-01").diagnoses.map(\.code)) == ["M48.062"])
         let denied = note.replacingOccurrences(of: "He is suffering from neurogenic claudication.", with: "He has no neurogenic claudication.")
         #expect(try Set(SharedLexicon.code(denied, date: "2024-07-01").diagnoses.map(\.code)) == ["M48.061"])
+    }
+    @Test("a psychiatric evaluation states its medical diagnoses on Axis III, with or without a colon")
+    func axisDiagnoses() throws {
+        // The history's knee pain stays out only if the Axis lines are read as diagnosis headings.
+        let dictated = try SharedLexicon.code("""
+            HISTORY:  Right knee pain for a year.
+            DIAGNOSES:
+            AXIS I  Major depression, recurrent.
+            AXIS III  History of gastroesophageal reflux disease, status post Nissen fundoplication, variable hypertension of uncertain etiology, retinal damage from the wrestling injury, chronic back pain.
+            AXIS IV  Occupational problems.
+            """, date: "2024-07-01")
+        // "History of" speaks for the reflux disease at the head of the list, not for the
+        // chronic back pain ten words on.
+        #expect(Set(dictated.diagnoses.map(\.code)) == ["G89.29"])
+        let colon = try SharedLexicon.code("HISTORY:  Right knee pain for a year.\nAXIS III:  Chronic low back pain.\n", date: "2024-07-01")
+        #expect(Set(colon.diagnoses.map(\.code)) == ["G89.29", "M54.50"])
+        let past = try SharedLexicon.code("ASSESSMENT:\n1.  History of right carpal tunnel release and left knee osteoarthritis.\n", date: "2024-07-01")
+        #expect(past.diagnoses.isEmpty)
+    }
+
+    @Test("a site the note gives one side only has that side where a diagnosis names the site without one")
+    func sideFromTheNote() throws {
+        let oneSide = try SharedLexicon.code("""
+            HISTORY:  Left shoulder pain for months.
+            POSTOPERATIVE DIAGNOSES:
+            1.  Partial rotator cuff tear with impingement syndrome.
+            2.  Degenerative osteoarthritis of acromioclavicular joint, left shoulder.
+            """, date: "2024-07-01")
+        #expect(Set(oneSide.diagnoses.map(\.code)) == ["M19.012", "M75.42"])
+        #expect(oneSide.queries.isEmpty)
+        // Both sides named for the shoulder: the provider must say which.
+        let twoSides = try SharedLexicon.code("""
+            HISTORY:  Right shoulder pain for months.
+            POSTOPERATIVE DIAGNOSES:
+            1.  Partial rotator cuff tear with impingement syndrome.
+            2.  Degenerative osteoarthritis of acromioclavicular joint, left shoulder.
+            """, date: "2024-07-01")
+        #expect(Set(twoSides.diagnoses.map(\.code)) == ["M19.012", "M75.40"])
+        #expect(twoSides.queries.map(\.kind) == ["laterality"])
+        // A relative's shoulder is not the patient's.
+        let family = try SharedLexicon.code("FAMILY HISTORY:  Mother had left shoulder surgery.\nASSESSMENT:\n1.  Impingement syndrome.\n", date: "2024-07-01")
+        #expect(Set(family.diagnoses.map(\.code)) == ["M75.40"])
+    }
+
+    @Test("cervical disc disorders listed at several levels are coded at the most superior (M50 note); lumbar ones by region")
+    func mostSuperiorCervicalLevel() throws {
+        let cervical = try SharedLexicon.code("POSTOPERATIVE DIAGNOSES:\n1.  Herniated nucleus pulposus, C5-C6.\n2.  Herniated nucleus pulposus, C6-C7.\n", date: "2024-07-01")
+        #expect(Set(cervical.diagnoses.map(\.code)) == ["M50.222"])
+        let lumbar = try SharedLexicon.code("POSTOPERATIVE DIAGNOSES:\n1.  Herniated nucleus pulposus, L4-L5.\n2.  Herniated nucleus pulposus, L5-S1.\n", date: "2024-07-01")
+        #expect(Set(lumbar.diagnoses.map(\.code)) == ["M51.26", "M51.27"])
+    }
+    @Test("the spine's own joints: uncovertebral arthrosis is cervical spondylosis, an AC joint's is osteoarthritis", arguments: [
+        ("Minimal right-sided uncovertebral joint arthrosis.", ["M47.812"]),
+        ("C4-5 disc osteophyte complex with right-sided uncovertebral and apophyseal joint arthrosis.", ["M47.812"]),
+        ("Right AC joint arthrosis.", ["M19.011"]),
+        ("Cervical and lumbar spondylosis.", ["M47.812", "M47.816"]),
+    ] as [(String, Set<String>)])
+    func spineJoints(_ line: String, _ expected: Set<String>) throws {
+        #expect(try Self.codes(line) == expected, "\(line)")
+    }
+
+    @Test("a region written beyond 'secondary to' is the cause's, where the diagnosis has its own", arguments: [
+        ("Right lumbosacral radiculopathy secondary to lumbar spondylolysis.", ["M54.17"]),
+        ("Right lumbosacral radiculopathy.", ["M54.17"]),
+        // With no region of its own, the diagnosis still takes the one its cause is told with.
+        ("Radiculopathy secondary to a disc herniation at L5-S1.", ["M51.17"]),
+    ] as [(String, Set<String>)])
+    func regionBeyondCause(_ line: String, _ expected: Set<String>) throws {
+        #expect(try Self.codes(line) == expected, "\(line)")
     }
 }

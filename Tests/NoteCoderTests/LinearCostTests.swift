@@ -130,6 +130,20 @@ private enum FullLinking {
             let mine = distance(hit.range, mention.range)
             return rivals.contains { distance(hit.range, scan.mentions[$0].range) < mine } ? nil : (hit, i)
         }
+        if definition.multiple && !definition.numeric && !definition.levels {
+            // A causal cue between a value and the mention gives the value to the cause, when the
+            // mention keeps some value on its own side.
+            let causes = scan.cuesBySentence[mention.sentence].map { scan.cues[$0].range }.filter { range in
+                scan.cues.contains { $0.range == range && lexicon.cues[$0.cue].causal }
+            }
+            let own = candidates.filter { candidate in
+                !causes.contains { cue in
+                    (cue.lowerBound >= mention.range.upperBound && cue.upperBound <= candidate.hit.range.lowerBound)
+                        || (cue.upperBound <= mention.range.lowerBound && cue.lowerBound >= candidate.hit.range.upperBound)
+                }
+            }
+            if !own.isEmpty { candidates = own }
+        }
         if candidates.isEmpty && definition.distributes {
             candidates = AttributeLinker.listNeighbourValues(attribute, for: mentionIndex, rivals: rivals, scan: scan, negated: [])
         }
@@ -154,6 +168,15 @@ private enum FullLinking {
         }
         if candidates.isEmpty && reach == .note {
             candidates = scan.attributes.enumerated().filter { $0.element.attribute == attribute && !claimed($0.element) }.map { ($0.element, $0.offset) }
+        }
+        if definition.pooled {
+            // The first of each value written anywhere in the mention's section.
+            let section = document.sentences[mention.sentence].section
+            var seen = Set<Int>()
+            for (i, hit) in scan.attributes.enumerated() where hit.attribute == attribute && document.sentences[hit.sentence].section == section {
+                guard seen.insert(hit.value).inserted else { continue }
+                if !candidates.contains(where: { $0.index == i }) { candidates.append((hit, i)) }
+            }
         }
         // Stable: equally near values keep their order in the note.
         let ordered = candidates.enumerated().sorted {

@@ -107,6 +107,9 @@ enum AttributeLinker {
         let reach = lexicon.concepts[mention.concept].reach[attribute.id] ?? attribute.reach
         let every = attribute.numeric || attribute.levels || attribute.multiple
         var candidates = ownedInSentence(attributeIndex, by: mentionIndex, every: every, scan: scan, lexicon: lexicon, negated: negated, index: index)
+        if attribute.multiple && !attribute.numeric && !attribute.levels {
+            candidates = ownSideOfCause(candidates, mention: mention, scan: scan, lexicon: lexicon)
+        }
         if candidates.isEmpty && attribute.distributes {
             candidates = listNeighbourValues(attributeIndex, for: mentionIndex, rivals: rivals(of: mentionIndex, scan: scan, lexicon: lexicon),
                                              scan: scan, negated: negated)
@@ -118,6 +121,12 @@ enum AttributeLinker {
         if candidates.isEmpty && reach == .note {
             candidates = far.candidates(attributeIndex, for: mentionIndex, in: nil, every: every)
         }
+        if attribute.pooled {
+            let known = Set(candidates.map(\.index))
+            for i in far.pooled(attributeIndex, section: document.sentences[mention.sentence].section) where !known.contains(i) {
+                candidates.append((scan.attributes[i], i))
+            }
+        }
         candidates.sort { distance($0.hit.range, mention.range) < distance($1.hit.range, mention.range) }
         if attribute.numeric || attribute.levels {
             // Every number counts (a time log adds up), each once.
@@ -128,6 +137,28 @@ enum AttributeLinker {
             return candidates.map(\.hit).sorted { $0.range.lowerBound < $1.range.lowerBound }
         }
         return candidates.first.map { [$0.hit] } ?? []
+    }
+
+    /// Where a mention has values of its own and a causal cue ("secondary to", "due to") parts it
+    /// from others, those beyond the cue describe the cause: "right lumbosacral radiculopathy
+    /// secondary to lumbar spondylolysis" is a lumbosacral radiculopathy, not a lumbar one too.
+    /// A mention with no value on its own side still takes the cause's ("radiculopathy secondary
+    /// to a disc herniation at L5-S1").
+    static func ownSideOfCause(_ candidates: [(hit: AttributeHit, index: Int)], mention: Mention, scan: Scan, lexicon: Lexicon) -> [(hit: AttributeHit, index: Int)] {
+        guard candidates.count > 1 else { return candidates }
+        // Only the causal cue nearest the mention on each side parts anything.
+        var after = Int.max, before = Int.min
+        for index in scan.cuesBySentence[mention.sentence] where lexicon.cues[scan.cues[index].cue].causal {
+            let range = scan.cues[index].range
+            if range.lowerBound >= mention.range.upperBound { after = min(after, range.upperBound) }
+            if range.upperBound <= mention.range.lowerBound { before = max(before, range.lowerBound) }
+        }
+        guard after != Int.max || before != Int.min else { return candidates }
+        func beyondCause(_ range: Range<Int>) -> Bool {
+            range.lowerBound >= mention.range.upperBound ? range.lowerBound >= after : range.upperBound <= before
+        }
+        let own = candidates.filter { !beyondCause($0.hit.range) }
+        return own.isEmpty ? candidates : own
     }
 
     /// The mentions that compete with this one for the values of its sentence: the same kind,

@@ -91,6 +91,33 @@ final class FarReach {
     /// (-1: none), each list in text order.
     private var groups: [TakerKey: [Int: [Int]]] = [:]
 
+    /// Per attribute and section: the first undenied hit of each distinct value, for pooled
+    /// attributes. A value's every repeat would add nothing a rule reads, and keeping one per
+    /// value bounds what each mention takes, however long the section.
+    private var pooledValues: [PoolKey: [Int]] = [:]
+
+    private struct PoolKey: Hashable {
+        var attribute: Int
+        var section: Int
+    }
+
+    func pooled(_ attribute: Int, section: Int) -> [Int] {
+        let key = PoolKey(attribute: attribute, section: section)
+        if let known = pooledValues[key] { return known }
+        let range = document.sections[section].range
+        let list = index.hitsByAttribute[attribute]
+        var first = CueIndex.firstPosition(in: list) { scan.attributes[$0].range.lowerBound >= range.lowerBound }
+        var seen: Set<Int> = []
+        var found: [Int] = []
+        while first < list.count, scan.attributes[list[first]].range.lowerBound < range.upperBound {
+            let hit = list[first]
+            if !negated.contains(hit), seen.insert(scan.attributes[hit].value).inserted { found.append(hit) }
+            first += 1
+        }
+        pooledValues[key] = found
+        return found
+    }
+
     private struct TakerKey: Hashable {
         var item: Int
         var kind: ConceptKind

@@ -59,6 +59,34 @@ extension NoteRun {
         }
     }
 
+    /// A finding whose site the note names with one side only, wherever it names it ("left
+    /// shoulder pain" in the history, "2. Degenerative arthritis of the AC joint, left shoulder"),
+    /// takes that side when its own words give none ("1. Partial rotator cuff tear with
+    /// impingement syndrome."): a coder reads the note as one patient's one shoulder, and a
+    /// laterality query there would ask what the note already says. Only where every side the
+    /// note gives that site agrees; a site told as someone else's or denied does not count.
+    func sideFromNote(_ findings: inout [Finding], denied: Set<Int>) {
+        guard let sideIndex = lexicon.attributeIndex["side"] else { return }
+        var sidesBySite: [Int: [(value: Int, side: String)]] = [:]
+        for (index, hit) in scan.attributes.enumerated() where !denied.contains(index) {
+            if let definition = document.sections[document.sentences[hit.sentence].section].definition,
+               lexicon.sections[definition].implies == .other { continue }
+            if let side = AttributeLinker.boundSide(of: hit, sideIndex: sideIndex, scan: scan, lexicon: lexicon, negated: denied) {
+                sidesBySite[hit.attribute, default: []].append((hit.value, side))
+            }
+        }
+        guard !sidesBySite.isEmpty else { return }
+        for f in findings.indices where findings[f].side == nil && findings[f].conflictingSides.isEmpty {
+            let concept = lexicon.concepts[findings[f].concept]
+            guard concept.attributes.contains("side"), let per = concept.per, let attributeIndex = lexicon.attributeIndex[per],
+                  let site = findings[f].site?.value ?? concept.site, let told = sidesBySite[attributeIndex] else { continue }
+            let attribute = lexicon.attributes[attributeIndex]
+            guard attribute.values[site].properties["paired"] != "no" else { continue }
+            let sides = Set(told.filter { attribute.sameSite($0.value, site) }.map(\.side))
+            if sides.count == 1 { findings[f].side = sides.first }
+        }
+    }
+
     /// Whether a sentence names the symptom, then a causal cue, then the diagnosis.
     func saysDueTo(_ symptom: Finding, _ cause: Finding) -> Bool {
         for s in symptom.mentions.map({ scan.mentions[$0] }) {

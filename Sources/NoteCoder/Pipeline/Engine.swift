@@ -196,6 +196,7 @@ struct NoteRun {
         findings = keepAssessedSites(findings, underDiagnosis: underDiagnosis)
         shareSides(&findings)
         sideFromOperation(&findings)
+        sideFromNote(&findings, denied: deniedAttributes)
 
         // Codes per finding.
         var outcomes: [RuleOutcome?] = findings.map { CodeSelector.select(for: $0, lexicon: lexicon, day: day, icd: icd) }
