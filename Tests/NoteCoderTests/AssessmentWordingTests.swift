@@ -216,4 +216,22 @@ struct AssessmentWordingTests {
     func regionBeyondCause(_ line: String, _ expected: Set<String>) throws {
         #expect(try Self.codes(line) == expected, "\(line)")
     }
+
+    /// A region named without a level restates a levelled mention of the same concept only in
+    /// the same area: a thoracic facet syndrome listed under a lumbar one at L4-5 is its own
+    /// diagnosis (mts-433), while "lumbar spondylosis ... at L5-S1" is still the one condition.
+    @Test("a region named alone gives way to a level only in its own area of the spine")
+    func regionBesideLevelElsewhere() throws {
+        let listed = try SharedLexicon.code("""
+            IMPRESSION:
+            1.  Low back syndrome with facet joint syndrome on the right L4-5 and L5-S1.
+            2.  Left lumbar facet joint syndrome, stable.
+            3.  Right thoracic facet joint syndrome, stable.
+            """, date: "2024-07-01")
+        #expect(Set(listed.diagnoses.map(\.code)) == ["M47.816", "M47.817", "M47.814"])
+        let same = try SharedLexicon.code("ASSESSMENT:\n1. Lumbar spondylosis.\n2. Facet arthropathy at L5-S1.\n", date: "2024-07-01")
+        #expect(Set(same.diagnoses.map(\.code)) == ["M47.817"])
+        let neck = try SharedLexicon.code("ASSESSMENT:\n1. Cervical spondylosis.\n2. Facet arthropathy at T4-5.\n", date: "2024-07-01")
+        #expect(Set(neck.diagnoses.map(\.code)) == ["M47.812", "M47.814"])
+    }
 }

@@ -72,9 +72,20 @@ enum AttributeLinker {
         // A vague site the note states under a diagnosis heading ("left L3, L4 and L5 roots") gives
         // way only to a precise one stated there too, not to one read from the history.
         func isStated(_ finding: Finding) -> Bool { finding.mentions.contains(where: stated) }
+        // A vague site restates a precise one only in the same area of the body (the values'
+        // `area`): "thoracic facet syndrome" listed beside "facet syndrome at L4-5" is a second
+        // condition, not the lumbar one told less precisely.
+        func area(_ finding: Finding) -> String? {
+            guard let site = finding.site, let per = lexicon.concepts[finding.concept].per else { return nil }
+            return lexicon.attribute(per)?.values[site.value].properties["area"]
+        }
+        func restates(_ vague: Finding, _ precise: Finding) -> Bool {
+            guard let own = area(vague), let other = area(precise) else { return true }
+            return own == other
+        }
         return findings.filter { finding in
             lexicon.concepts[finding.concept].per == nil || !isVague(finding)
-                || !findings.contains { $0.concept == finding.concept && !isVague($0) && (isStated($0) || !isStated(finding)) }
+                || !findings.contains { $0.concept == finding.concept && !isVague($0) && (isStated($0) || !isStated(finding)) && restates(finding, $0) }
         }
     }
 
