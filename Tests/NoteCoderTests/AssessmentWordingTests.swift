@@ -234,4 +234,23 @@ struct AssessmentWordingTests {
         let neck = try SharedLexicon.code("ASSESSMENT:\n1. Cervical spondylosis.\n2. Facet arthropathy at T4-5.\n", date: "2024-07-01")
         #expect(Set(neck.diagnoses.map(\.code)) == ["M47.812", "M47.814"])
     }
+
+    /// Each item of a diagnosis list is its own diagnosis: an item with no joint or region of its
+    /// own does not take its neighbour's (issue 9 item 5; mts-2789, where the hip had been
+    /// replaced and "5. Osteoarthritis, Celebrex" is of no stated joint). A pre- or postoperative
+    /// list is about the one operation (mts-2594), a value in the item's own next sentence is its
+    /// own, and a disc's radiculopathy told as the next item still qualifies it (M50.1-).
+    @Test("a list item does not take its neighbour item's site", arguments: [
+        ("ASSESSMENT:\n1.  Status post right total hip replacement.\n2.  Anemia.\n3.  Osteoarthritis, Celebrex 200 mg b.i.d.\n", ["M19.90"]),
+        ("ASSESSMENT:\n1.  Osteoarthritis.\n2.  Lumbar spondylosis.\n", ["M19.90", "M47.816"]),
+        ("ASSESSMENT:\n1.  Right knee osteoarthritis.\n2.  Osteoarthritis is worse. The right knee swells.\n", ["M17.11"]),
+        ("ASSESSMENT:\n1.  Herniated nucleus pulposus, C5-C6.\n2.  Cervical radiculopathy.\n", ["M50.122"]),
+        ("PREOPERATIVE DIAGNOSES:\n1.  Right shoulder rotator cuff tear.\n2.  Glenohumeral rotator cuff arthroscopy.\n3.  Degenerative joint disease.\n\nPROCEDURE PERFORMED: Right shoulder hemiarthroplasty.\n", ["M19.011"]),
+        // With no site at all, it restates the sited condition wherever that was told (mts-208).
+        ("HISTORY OF PRESENT ILLNESS:  Follow up of osteoarthritis of the bilateral knees.\n\nDIAGNOSES:\n1.  Flexion contracture of the right knee.\n2.  Osteoarthritis.\n", ["M17.0"]),
+    ] as [(String, Set<String>)])
+    func listItemSites(_ note: String, _ expected: Set<String>) throws {
+        let report = try SharedLexicon.code(note, date: "2024-07-01")
+        #expect(Set(report.diagnoses.map(\.code)) == expected, "\(note)")
+    }
 }

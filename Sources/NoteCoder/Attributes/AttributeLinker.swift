@@ -70,7 +70,9 @@ enum AttributeLinker {
             return site.inferred || attribute.values[site.value].properties["vague"] == "yes"
         }
         // A vague site the note states under a diagnosis heading ("left L3, L4 and L5 roots") gives
-        // way only to a precise one stated there too, not to one read from the history.
+        // way only to a precise one stated there too, not to one read from the history; no site at
+        // all ("DIAGNOSES: ... 2. Osteoarthritis." after "osteoarthritis of the bilateral knees"
+        // in the history) is the sited condition restated, wherever that was told.
         func isStated(_ finding: Finding) -> Bool { finding.mentions.contains(where: stated) }
         // A vague site restates a precise one only in the same area of the body (the values'
         // `area`): "thoracic facet syndrome" listed beside "facet syndrome at L4-5" is a second
@@ -85,7 +87,7 @@ enum AttributeLinker {
         }
         return findings.filter { finding in
             lexicon.concepts[finding.concept].per == nil || !isVague(finding)
-                || !findings.contains { $0.concept == finding.concept && !isVague($0) && (isStated($0) || !isStated(finding)) && restates(finding, $0) }
+                || !findings.contains { $0.concept == finding.concept && !isVague($0) && (finding.site == nil || isStated($0) || !isStated(finding)) && restates(finding, $0) }
         }
     }
 

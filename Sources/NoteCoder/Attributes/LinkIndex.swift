@@ -85,6 +85,35 @@ final class FarReach {
     private lazy var separators: [Int] = document.bytes.indices.filter {
         document.bytes[$0] == UInt8(ascii: ",") || document.bytes[$0] == UInt8(ascii: ";")
     }
+    /// The numbered list item ("3.  Osteoarthritis, Celebrex 200 mg b.i.d.") each sentence
+    /// stands in, as the line that opens the item; nil outside a list. Each item of a diagnosis
+    /// list is its own diagnosis: an item with no site of its own (the joint or region it is
+    /// coded by) does not take a neighbour item's ("1. Status post right total hip replacement ... 5. Osteoarthritis" is
+    /// osteoarthritis of no stated joint, "1. Osteoarthritis 2. Lumbar spondylosis" is not the
+    /// spine's). Values outside any item (levels written before the list) still reach it.
+    private lazy var itemOfSentence: [Int?] = document.sentences.map { sentence in
+        let line = document.line(of: sentence.range.lowerBound) - 1
+        var at = document.lineStarts[line]
+        let bytes = document.bytes
+        while at < bytes.count, bytes[at] == 0x20 || bytes[at] == 0x09 { at += 1 }
+        let digits = at
+        while at < bytes.count, at - digits < 3, bytes[at] >= 0x30 && bytes[at] <= 0x39 { at += 1 }
+        guard at > digits, at - digits <= 2, at + 1 < bytes.count,
+              bytes[at] == UInt8(ascii: ".") || bytes[at] == UInt8(ascii: ")"),
+              bytes[at + 1] == 0x20 || bytes[at + 1] == 0x09 else { return nil }
+        return line
+    }
+    /// The first and last sentence of each list item.
+    private lazy var itemSentences: [Int: (Int, Int)] = {
+        var bounds: [Int: (Int, Int)] = [:]
+        for (sentence, item) in itemOfSentence.enumerated() {
+            guard let item else { continue }
+            bounds[item] = (bounds[item]?.0 ?? sentence, sentence)
+        }
+        return bounds
+    }()
+    /// Per attribute and kind, like `groups`, only the values that stand in no list item.
+    private var groupsOutsideItems: [TakerKey: [Int: [Int]]] = [:]
     /// The nearest taking mention of each value, per kind of the mention asking (-1: none).
     private var takers: [TakerKey: Int] = [:]
     /// Per attribute and kind: the values not denied, by the concept of their nearest taker
@@ -177,9 +206,23 @@ final class FarReach {
         let mention = scan.mentions[mentionIndex]
         let kind = lexicon.concepts[mention.concept].kind
         func inSections(_ hit: Int) -> Bool { sections.map { $0.contains(document.sentences[scan.attributes[hit].sentence].section) } ?? true }
+        // Only the site a diagnosis is coded by (`per`) stays within its item: "with
+        // radiculopathy" told as the next item still qualifies a disc disorder (M50.1-). And a
+        // pre- or postoperative diagnosis list (tag `operative`) is about the one operation: "1.
+        // Right shoulder rotator cuff tear ... 3. Degenerative joint disease" is the shoulder's.
+        let concept = lexicon.concepts[mention.concept]
+        let bySite = kind == .condition && concept.per == lexicon.attributes[attribute].id
+            && !lexicon.section(document.sections[document.sentences[mention.sentence].section], hasTag: "operative")
+        let ownItem = bySite ? itemOfSentence[mention.sentence] : nil
+        func outsideOtherItems(_ hit: Int) -> Bool {
+            guard let ownItem, let other = itemOfSentence[scan.attributes[hit].sentence] else { return true }
+            return other == ownItem
+        }
         var found: [Int] = []
         if index.hasEmptyRange {
-            found = index.hitsByAttribute[attribute].filter { !negated.contains($0) && inSections($0) && !claimed($0, from: mentionIndex) }
+            found = index.hitsByAttribute[attribute].filter {
+                !negated.contains($0) && inSections($0) && outsideOtherItems($0) && !claimed($0, from: mentionIndex)
+            }
             return found.map { (scan.attributes[$0], $0) }
         }
         // The mention's own sentence: a value there is claimed only by a separate list item.
@@ -188,14 +231,24 @@ final class FarReach {
             found.append(hit)
         }
         let grouped = groups(of: attribute, kind: kind)
-        for list in [grouped[-1], grouped[mention.concept]] {
-            guard let list else { continue }
-            for stretch in stretches(of: list, in: sections) {
-                if every {
-                    found += stretch.filter { scan.attributes[$0].sentence != mention.sentence }
-                } else {
-                    found += nearest(in: stretch, to: mention)
-                }
+        var lists: [ArraySlice<Int>] = []
+        if let ownItem {
+            // Outside every item, and in the other sentences of the mention's own item.
+            let outside = groupsOutsideItems(of: attribute, kind: kind)
+            for key in [-1, mention.concept] {
+                if let list = outside[key] { lists += stretches(of: list, in: sections) }
+                if let list = grouped[key] { lists.append(sentencesOfItem(ownItem, around: mention.sentence, in: list)) }
+            }
+        } else {
+            for key in [-1, mention.concept] {
+                if let list = grouped[key] { lists += stretches(of: list, in: sections) }
+            }
+        }
+        for stretch in lists {
+            if every {
+                found += stretch.filter { scan.attributes[$0].sentence != mention.sentence }
+            } else {
+                found += nearest(in: stretch, to: mention)
             }
         }
         found.sort()
@@ -235,6 +288,22 @@ final class FarReach {
             let to = CueIndex.firstPosition(in: list) { scan.attributes[$0].sentence >= end }
             return from < to ? list[from..<to] : nil
         }
+    }
+
+    /// The values of `list` in the sentences of one list item (they follow one another).
+    private func sentencesOfItem(_ item: Int, around sentence: Int, in list: [Int]) -> ArraySlice<Int> {
+        guard let (first, last) = itemSentences[item] else { return [] }
+        let from = CueIndex.firstPosition(in: list) { scan.attributes[$0].sentence >= first }
+        let to = CueIndex.firstPosition(in: list) { scan.attributes[$0].sentence > last }
+        return from < to ? list[from..<to] : []
+    }
+
+    private func groupsOutsideItems(of attribute: Int, kind: ConceptKind) -> [Int: [Int]] {
+        let key = TakerKey(item: attribute, kind: kind)
+        if let known = groupsOutsideItems[key] { return known }
+        let outside = groups(of: attribute, kind: kind).mapValues { $0.filter { itemOfSentence[scan.attributes[$0].sentence] == nil } }
+        groupsOutsideItems[key] = outside
+        return outside
     }
 
     private func groups(of attribute: Int, kind: ConceptKind) -> [Int: [Int]] {
