@@ -58,6 +58,22 @@ struct RealNotePerformedTests {
         #expect(report.procedureCodes.isEmpty)
     }
 
+    /// A treatment the pain "has not responded to" or persists "despite" was given before
+    /// (mts-2522: "has not responded to conservative treatment including ESIs", in a summary
+    /// section that implies nothing). The pseudo cue "has not responded" still keeps "not" from
+    /// denying it, and an act told after the cue is today's.
+    @Test("a treatment the patient has failed is an earlier one", arguments: [
+        ("She has neck pain which has not responded to conservative treatment including ESIs at C5-6.", [String]()),
+        ("The patient has failed epidural steroid injections at L4-5.", []),
+        ("Despite two lumbar epidural steroid injections at L4-5 she still has leg pain.", []),
+        ("A lumbar epidural steroid injection at L4-5 was performed after she failed physical therapy.", ["62322"]),
+    ] as [(String, [String])])
+    func failedTreatment(_ sentence: String, _ expected: [String]) throws {
+        let report = try SharedLexicon.code("SUMMARY:  \(sentence)\n", date: day)
+        #expect(report.procedureCodes == expected, "\(sentence)")
+        if expected.isEmpty { #expect(report.excludedReasons("epidural-steroid-injection").contains("historical"), "\(sentence)") }
+    }
+
     @Test("the act nearer the mention than the plan word outranks it")
     func performedNearer() throws {
         let report = try SharedLexicon.code("""

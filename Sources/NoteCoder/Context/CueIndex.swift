@@ -102,7 +102,10 @@ struct SentenceCues {
         hits = all.filter { index in
             let hit = scan.cues[index]
             let category = lexicon.cues[hit.cue].category
-            return category != .pseudo && category != .terminate && !cancelling.overlaps(hit.range)
+            // A pseudo cue cancels the cues it overlaps, but not a longer cue that holds its
+            // words: "has not responded" keeps "not" from denying, while "has not responded to
+            // conservative treatment including ESIs" still tells a treatment given before.
+            return category != .pseudo && category != .terminate && !cancelling.overlapsBeyond(hit.range)
         }
         var forwardWindowed: [Int] = [], forwardToEnd: [Int] = [], backwardWindowed: [Int] = [], backwardToStart: [Int] = []
         var widestForward = 0, widestBackward = 0
@@ -209,11 +212,13 @@ struct Terminators {
 struct Overlaps {
     /// Non-empty ranges sorted by start, and the largest end among each prefix.
     let starts: [Int]
+    let ends: [Int]
     let largestEndUpTo: [Int]
 
     init(_ ranges: [Range<Int>]) {
         let sorted = ranges.filter { !$0.isEmpty }.sorted { $0.lowerBound < $1.lowerBound }
         starts = sorted.map(\.lowerBound)
+        self.ends = sorted.map(\.upperBound)
         var ends = sorted.map(\.upperBound)
         for i in ends.indices.dropFirst() { ends[i] = max(ends[i], ends[i - 1]) }
         largestEndUpTo = ends
@@ -224,6 +229,19 @@ struct Overlaps {
         guard !range.isEmpty else { return false }
         let before = CueIndex.firstIndex(in: starts, atLeast: range.upperBound)
         return before > 0 && largestEndUpTo[before - 1] > range.lowerBound
+    }
+
+    /// Whether a range overlaps `range` without lying strictly inside it.
+    func overlapsBeyond(_ range: Range<Int>) -> Bool {
+        guard !range.isEmpty else { return false }
+        var index = CueIndex.firstIndex(in: starts, atLeast: range.upperBound) - 1
+        while index >= 0, largestEndUpTo[index] > range.lowerBound {
+            let inside = starts[index] >= range.lowerBound && ends[index] <= range.upperBound
+                && (starts[index], ends[index]) != (range.lowerBound, range.upperBound)
+            if ends[index] > range.lowerBound && !inside { return true }
+            index -= 1
+        }
+        return false
     }
 }
 
