@@ -16,6 +16,9 @@ struct AssessmentWordingTests {
 
     @Test("Index wordings of pain and myalgia", arguments: [
         ("Cancer pain, on a fentanyl patch.", ["G89.3"]),
+        // The neoplasm named as what causes the pain, after it in the clause (mts-1169).
+        ("Peritoneal mesothelioma, which causes her chronic pain.", ["G89.3"]),
+        ("Breast cancer in remission. Chronic pain in the right knee.", ["G89.29", "M25.561"]),
         ("Post-thoracotomy pain syndrome.", ["G89.12"]),
         ("Chronic pain after a left thoracotomy.", ["G89.22"]),
         ("Low backache.", ["M54.50"]),
