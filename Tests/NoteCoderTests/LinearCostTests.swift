@@ -72,7 +72,10 @@ private enum FullSearch {
             let cue = lexicon.cues[hit.cue]
             guard cue.category != .pseudo, cue.category != .terminate, !hit.range.overlaps(range) else { continue }
             if let kind, !cue.appliesTo.contains(kind) { continue }
-            if pseudo.contains(where: { $0.range.overlaps(hit.range) }) { continue }
+            // A pseudo cue cancels a cue it overlaps, unless the cue holds it and is longer.
+            if pseudo.contains(where: {
+                $0.range.overlaps(hit.range) && !($0.range.lowerBound >= hit.range.lowerBound && $0.range.upperBound <= hit.range.upperBound && $0.range != hit.range)
+            }) { continue }
             let before = hit.range.upperBound <= range.lowerBound
             let (start, end) = before ? (hit.range.upperBound, range.lowerBound) : (range.upperBound, hit.range.lowerBound)
             guard cue.direction != (before ? .backward : .forward) else { continue }
@@ -159,15 +162,38 @@ private enum FullLinking {
             let gap = min(other.lowerBound, mention.range.lowerBound)..<max(other.upperBound, mention.range.upperBound)
             return document.bytes[gap].contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: ";") }
         }
+        // The numbered list item a sentence stands in: the line its start is on, when that line
+        // opens with "1." or "2)" and a space. A diagnosis's own site (`per`), outside a pre- or
+        // postoperative list, is not read from another item.
+        func item(_ sentence: Int) -> Int? {
+            let start = document.sentences[sentence].range.lowerBound
+            let line = document.lineStarts.lastIndex { $0 <= start }!
+            let text = Array(document.bytes[document.lineStarts[line]...].prefix { $0 != 0x0A })
+            let trimmed = text.drop { $0 == 0x20 || $0 == 0x09 }
+            let digits = trimmed.prefix { $0 >= 0x30 && $0 <= 0x39 }
+            let rest = trimmed.dropFirst(digits.count)
+            guard (1...2).contains(digits.count), rest.count >= 2,
+                  rest.first == UInt8(ascii: ".") || rest.first == UInt8(ascii: ")"),
+                  rest.dropFirst().first == 0x20 || rest.dropFirst().first == 0x09 else { return nil }
+            return line
+        }
+        let section = document.sections[document.sentences[mention.sentence].section]
+        let ownItem = kind == .condition && lexicon.concepts[mention.concept].per == definition.id
+            && !lexicon.section(section, hasTag: "operative") ? item(mention.sentence) : nil
+        func inOtherItem(_ hit: AttributeHit) -> Bool {
+            guard let ownItem, let other = item(hit.sentence) else { return false }
+            return other != ownItem
+        }
         if candidates.isEmpty && (reach == .section || reach == .note) {
             let sections = AttributeLinker.procedureSections(around: document.sentences[mention.sentence].section, document: document,
                                                              lexicon: lexicon, details: details)
             candidates = scan.attributes.enumerated().filter {
-                $0.element.attribute == attribute && sections.contains(document.sentences[$0.element.sentence].section) && !claimed($0.element)
+                $0.element.attribute == attribute && sections.contains(document.sentences[$0.element.sentence].section)
+                    && !claimed($0.element) && !inOtherItem($0.element)
             }.map { ($0.element, $0.offset) }
         }
         if candidates.isEmpty && reach == .note {
-            candidates = scan.attributes.enumerated().filter { $0.element.attribute == attribute && !claimed($0.element) }.map { ($0.element, $0.offset) }
+            candidates = scan.attributes.enumerated().filter { $0.element.attribute == attribute && !claimed($0.element) && !inOtherItem($0.element) }.map { ($0.element, $0.offset) }
         }
         if definition.pooled {
             // The first of each value written anywhere in the mention's section.
