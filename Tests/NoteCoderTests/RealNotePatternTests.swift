@@ -105,6 +105,21 @@ struct RealNoteDiagnosisTests {
         #expect(report.excludedReasons("joint-pain") == ["not-assessed"])
     }
 
+    /// A test's report whose interpretation finds nothing is coded by the reason for the test
+    /// (outpatient guideline IV.K; mts-257 "No acute disease in the lumbar spine", mts-1683 "This
+    /// electrical study is normal"). A reading with findings, even outside the families, and a
+    /// clinic note with a plan keep the history's symptoms set aside.
+    @Test("a normal reading of a test codes the symptoms it was done for", arguments: [
+        ("EXAM:  MRI of lumbar spine without contrast.\n\nHISTORY:  A 24-year-old female with chronic low back pain.\n\nFINDINGS:  Disc heights are maintained.\n\nIMPRESSION:  No acute disease in the lumbar spine.\n", ["G89.29", "M54.50"]),
+        ("HISTORY:  Right low neck pain and left low back pain.\n\nNERVE CONDUCTION STUDIES:  Normal latencies.\n\nIMPRESSION:  This electrical study is normal.\n", ["M54.2", "M54.50"]),
+        ("EXAM:  MRI of the left knee.\n\nHISTORY:  Left knee pain.\n\nFINDINGS:  Myxoid degeneration of the medial meniscus.\n\nIMPRESSION:  Degenerative changes of the medial meniscus.\n", []),
+        ("HISTORY:  Chronic low back pain.\n\nIMAGING:  MRI of the lumbar spine.\n\nIMPRESSION:  No acute disease in the lumbar spine.\n\nPLAN:  Physical therapy.\n", []),
+    ] as [(String, Set<String>)])
+    func normalReading(_ note: String, _ expected: Set<String>) throws {
+        let report = try SharedLexicon.code(note, date: day)
+        #expect(report.diagnosisCodes == expected, "\(note)")
+    }
+
     @Test("without a diagnosis heading, the history's conditions are coded")
     func noAssessment() throws {
         let report = try SharedLexicon.code("She has right hip pain when walking.", date: day)

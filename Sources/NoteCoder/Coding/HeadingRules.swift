@@ -51,8 +51,16 @@ extension NoteRun {
                 && ((mentionUnderTag($0, "diagnosis") && !(operative && mentionUnderTag($0, "narrative") && !namedAsCause($0)))
                     || mentionUnderTag($0, "treats"))
         }.map { scan.mentions[$0].concept })
+        // A test's report (a reading section, `results`; no plan, no operation) whose diagnosis
+        // heading reads the study as normal and names no diagnosis of the families is coded by
+        // the reason for the test: the symptoms it was done for (outpatient guideline IV.K
+        // codes the interpretation's definitive diagnoses, and the signs and symptoms where it
+        // gives none). A reading with findings ("meniscal degeneration") keeps them set aside.
+        let testReport = noteHasTag("results") && !noteHasTag("treats") && !noteHasTag("operative") && !noteHasTag("title")
+        let readNormal = testReport && assessed.allSatisfy { lexicon.concepts[$0].normalReading }
+            && assessed.contains { lexicon.concepts[$0].normalReading }
         let remaining = setAside(affirmed, reason: "not-assessed", cue: "not among the diagnoses the note states under its diagnosis headings") { concept, id in
-            concept.kind == .condition && concept.symptom && !assessed.contains(id)
+            concept.kind == .condition && concept.symptom && !assessed.contains(id) && !readNormal
         }
         // A definitive diagnosis told only as background (the history, the exam, a study: sections
         // tagged `background`) beside a diagnosis heading that leaves it out is not this
@@ -60,7 +68,7 @@ extension NoteRun {
         // knee pain). One the plan or the procedure speaks of stays.
         let told = Set(remaining.filter { mentionUnderTag($0, "background") })
         return setAside(remaining, reason: "not-assessed", cue: "named only in the history, exam or studies, not among the diagnoses the note states") { concept, id in
-            concept.kind == .condition && !assessed.contains(id)
+            concept.kind == .condition && !assessed.contains(id) && !(readNormal && concept.symptom)
         } where: { told.contains($0) }
     }
 

@@ -149,6 +149,9 @@ public struct ConceptDefinition: Sendable {
     public var suppressedWhenHolding: String? = nil
     public var explainedBy: [String] = []
     public var symptom: Bool = false
+    /// A reading that finds nothing ("No acute disease in the lumbar spine"): under a test
+    /// report's diagnosis heading, the reason for the test is then coded.
+    public var normalReading: Bool = false
     public var location: SourceLocation
 }
 

@@ -178,6 +178,11 @@ struct ConceptFile: Codable {
         /// Conditions: a symptom (pain by site) rather than a diagnosis. Where a note states its
         /// diagnoses under a heading, a symptom named only elsewhere is not coded.
         var symptom: Bool?
+        /// Conditions: the words of a reading that finds nothing ("This electrical study is
+        /// normal"). Coded by nothing; under the diagnosis heading of a test's report with no
+        /// diagnosis of the families, it keeps the symptoms the test was done for (outpatient
+        /// guideline IV.K: the interpretation's diagnoses are coded, else the signs and symptoms).
+        var normalReading: Bool?
     }
     var concepts: [Concept]
 }

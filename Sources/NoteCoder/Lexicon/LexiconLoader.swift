@@ -285,7 +285,7 @@ struct LexiconLoader {
                     reach: concept.reach ?? [:], rules: rules, alsoRules: alsoRules, per: concept.per, site: site, supports: concept.supports ?? [],
                     indicationQuery: concept.indicationQuery ?? true, suppressedBy: concept.suppressedBy ?? [],
                     suppressedWhenHolding: concept.suppressedWhenHolding,
-                    explainedBy: concept.explainedBy ?? [], symptom: concept.symptom ?? false, location: location))
+                    explainedBy: concept.explainedBy ?? [], symptom: concept.symptom ?? false, normalReading: concept.normalReading ?? false, location: location))
                 examples.append(ExampleSet(group: .concept, index: definitions.count - 1, id: concept.id, location: location, examples: concept.examples))
             }
         }
