@@ -160,6 +160,17 @@ struct BatchInputTests {
         #expect(try BatchFixture.read(earlier.path) == "{\"id\": \"kept\"}\n")
     }
 
+    @Test("a file whose extension is written .TXT is a note too, its id the name without it")
+    func upperCaseExtension() throws {
+        let folder = try TemporaryFolder("batch-folder-case")
+        try folder.write("notes/A-1.TXT", Self.kneeNote)
+        try folder.write("notes/b-2.txt", "Cervicalgia.\n")
+        try folder.write("notes/c-3.Txt.bak", "not a note")
+        let result = try BatchFixture.run(folder.file("notes").path, in: folder, maxNoteBytes: 100_000)
+        #expect(result.summary.records == 2 && result.summary.coded == 2)
+        #expect(try BatchFixture.reports(BatchFixture.outputs(folder, stem: "out").results).map(\.id) == ["A-1", "b-2"])
+    }
+
     @Test("a folder of .txt files: file-name order, id = name, other files ignored, oversized files refused unread")
     func folder() throws {
         let folder = try TemporaryFolder("batch-folder")

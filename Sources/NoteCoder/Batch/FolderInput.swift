@@ -1,7 +1,9 @@
 import Foundation
 
 /// A folder of `.txt` notes, read one file at a time in file-name order (byte order, so every
-/// machine gives the same order); the id is the file name without `.txt`.
+/// machine gives the same order); the id is the file name without `.txt`. The extension is
+/// matched in any case: exports from older systems write `NOTE1.TXT`, and skipping them would
+/// lose notes without a word.
 final class FolderRecordReader {
     private let folder: URL
     private let names: [String]
@@ -18,7 +20,7 @@ final class FolderRecordReader {
         } catch {
             throw .cannotOpen(path: path, errno: EACCES)
         }
-        names = listed.filter { $0.hasSuffix(".txt") && !$0.hasPrefix(".") }.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        names = listed.filter { $0.lowercased().hasSuffix(".txt") && !$0.hasPrefix(".") }.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
         self.maxNoteBytes = maxNoteBytes
         var total = 0
         for name in names { total += Self.size(folder.appendingPathComponent(name)) ?? 0 }
