@@ -49,18 +49,23 @@ final class CSVRecordReader {
                 return nil
             }
             let line = nextLine
-            nextLine += 1 + row.reduce(0) { $0 + ByteScalars.newlines(in: $1) }
+            let spanned = row.reduce(0) { $0 + ByteScalars.newlines(in: $1) }
+            nextLine += 1 + spanned
             if row.count == 1 && row[0].isEmpty { continue }  // a blank line
             ordinal += 1
-            return InputRecord(ordinal: ordinal, line: line, endOffset: stream.consumed, content: content(of: row))
+            return InputRecord(ordinal: ordinal, line: line, endOffset: stream.consumed, content: content(of: row, lines: line...(line + spanned)))
         }
     }
 
-    private func content(of row: [String]) -> InputRecord.Content {
+    private func content(of row: [String], lines: ClosedRange<Int>) -> InputRecord.Content {
         let id = idColumn < row.count ? ByteScalars.string(row[idColumn]).trimmingCharacters(in: .whitespaces) : ""
         guard row.count == width else {
+            // A stray quote opens a field that runs on over the next lines: the rows there were
+            // read into this one. Say which lines, so no row is lost without a word.
+            let joined = lines.count > 1
+                ? "; it spans lines \(lines.lowerBound)-\(lines.upperBound): any rows on those lines were read into it (a stray quote) and are not coded" : ""
             return .broken(id: id.isEmpty ? nil : id, kind: .brokenRecord,
-                           detail: "\(row.count) fields where the header has \(width) (a stray quote or delimiter)")
+                           detail: "\(row.count) fields where the header has \(width) (a stray quote or delimiter)\(joined)")
         }
         guard !id.isEmpty else { return .broken(id: nil, kind: .brokenRecord, detail: "the id column is empty") }
         var day: Day?
