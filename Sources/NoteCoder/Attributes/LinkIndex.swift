@@ -88,9 +88,10 @@ final class FarReach {
     /// The numbered list item ("3.  Osteoarthritis, Celebrex 200 mg b.i.d.") each sentence
     /// stands in, as the line that opens the item; nil outside a list. Each item of a diagnosis
     /// list is its own diagnosis: an item with no site of its own (the joint or region it is
-    /// coded by) does not take a neighbour item's ("1. Status post right total hip replacement ... 5. Osteoarthritis" is
-    /// osteoarthritis of no stated joint, "1. Osteoarthritis 2. Lumbar spondylosis" is not the
-    /// spine's). Values outside any item (levels written before the list) still reach it.
+    /// coded by) does not take a neighbour item's ("1. Status post right total hip replacement
+    /// ... 5. Osteoarthritis" is osteoarthritis of no stated joint; "1. Osteoarthritis 2. Lumbar
+    /// spondylosis" is not the spine's). Values outside any item (levels written before the
+    /// list) still reach it.
     private lazy var itemOfSentence: [Int?] = document.sentences.map { sentence in
         let line = document.line(of: sentence.range.lowerBound) - 1
         var at = document.lineStarts[line]
@@ -237,7 +238,7 @@ final class FarReach {
             let outside = groupsOutsideItems(of: attribute, kind: kind)
             for key in [-1, mention.concept] {
                 if let list = outside[key] { lists += stretches(of: list, in: sections) }
-                if let list = grouped[key] { lists.append(sentencesOfItem(ownItem, around: mention.sentence, in: list)) }
+                if let list = grouped[key] { lists.append(sentencesOfItem(ownItem, in: list)) }
             }
         } else {
             for key in [-1, mention.concept] {
@@ -291,7 +292,7 @@ final class FarReach {
     }
 
     /// The values of `list` in the sentences of one list item (they follow one another).
-    private func sentencesOfItem(_ item: Int, around sentence: Int, in list: [Int]) -> ArraySlice<Int> {
+    private func sentencesOfItem(_ item: Int, in list: [Int]) -> ArraySlice<Int> {
         guard let (first, last) = itemSentences[item] else { return [] }
         let from = CueIndex.firstPosition(in: list) { scan.attributes[$0].sentence >= first }
         let to = CueIndex.firstPosition(in: list) { scan.attributes[$0].sentence > last }

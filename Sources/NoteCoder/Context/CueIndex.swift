@@ -207,10 +207,10 @@ struct Terminators {
     }
 }
 
-/// Whether a range overlaps any of a set of ranges, by binary search: `Range.overlaps` over
-/// every pair would make a sentence full of pseudo cues quadratic.
+/// Which cues a set of ranges (the pseudo cues of a sentence) cancels, by binary search:
+/// `Range.overlaps` over every pair would make a sentence full of pseudo cues quadratic.
 struct Overlaps {
-    /// Non-empty ranges sorted by start, and the largest end among each prefix.
+    /// Non-empty ranges sorted by start, their ends, and the largest end among each prefix.
     let starts: [Int]
     let ends: [Int]
     let largestEndUpTo: [Int]
@@ -218,20 +218,14 @@ struct Overlaps {
     init(_ ranges: [Range<Int>]) {
         let sorted = ranges.filter { !$0.isEmpty }.sorted { $0.lowerBound < $1.lowerBound }
         starts = sorted.map(\.lowerBound)
-        self.ends = sorted.map(\.upperBound)
-        var ends = sorted.map(\.upperBound)
-        for i in ends.indices.dropFirst() { ends[i] = max(ends[i], ends[i - 1]) }
-        largestEndUpTo = ends
+        ends = sorted.map(\.upperBound)
+        var largest = ends
+        for i in largest.indices.dropFirst() { largest[i] = max(largest[i], largest[i - 1]) }
+        largestEndUpTo = largest
     }
 
-    /// As `Range.overlaps` against each range: an empty range overlaps nothing.
-    func overlaps(_ range: Range<Int>) -> Bool {
-        guard !range.isEmpty else { return false }
-        let before = CueIndex.firstIndex(in: starts, atLeast: range.upperBound)
-        return before > 0 && largestEndUpTo[before - 1] > range.lowerBound
-    }
-
-    /// Whether a range overlaps `range` without lying strictly inside it.
+    /// Whether a range overlaps `range` without lying strictly inside it: a pseudo cue held
+    /// whole by a longer cue does not cancel that cue. Only the ranges that overlap are visited.
     func overlapsBeyond(_ range: Range<Int>) -> Bool {
         guard !range.isEmpty else { return false }
         var index = CueIndex.firstIndex(in: starts, atLeast: range.upperBound) - 1
