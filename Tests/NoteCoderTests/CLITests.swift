@@ -214,38 +214,29 @@ struct CLITests {
     @Test("lexicon check refuses a pattern the start index cannot read, naming where it is")
     func unprobedPattern() throws {
         let copy = try LexiconCopy()
-        try copy.write("conditions/zz-test.yaml", """
-            concepts:
-              - id: bounded-pattern
-                kind: condition
-                label: bounded
-                patterns: ['\\bknee\\s+ache']
-                examples:
-                  match: ['left knee ache']
-                  noMatch: ['kneeache']
-                coding:
-                  - codes: [M25.561]
-            """)
-        let check = try NoteCoderCLI.run(["lexicon", "check", copy.root.path])
-        #expect(check.status != 0)
-        #expect(!check.stdout.hasPrefix("lexicon check: OK"))
-        #expect(check.stderr.contains("zz-test.yaml:5 [bounded-pattern]"), "\(check.stderr)")
-        #expect(check.stderr.contains("use a lookaround"), "\(check.stderr)")
+        func check(pattern: String) throws -> NoteCoderCLI.Output {
+            try copy.write("conditions/zz-test.yaml", """
+                concepts:
+                  - id: bounded-pattern
+                    kind: condition
+                    label: bounded
+                    patterns: ['\(pattern)']
+                    examples:
+                      match: ['left knee ache']
+                      noMatch: ['kneeache']
+                    coding:
+                      - codes: [M25.561]
+                """)
+            return try NoteCoderCLI.run(["lexicon", "check", copy.root.path])
+        }
+        let refused = try check(pattern: #"\bknee\s+ache"#)
+        #expect(refused.status != 0)
+        #expect(!refused.stdout.hasPrefix("lexicon check: OK"))
+        #expect(refused.stderr.contains("zz-test.yaml:5 [bounded-pattern]"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("use a lookaround"), "\(refused.stderr)")
 
         // The same phrase written with a lookaround is accepted.
-        try copy.write("conditions/zz-test.yaml", """
-            concepts:
-              - id: bounded-pattern
-                kind: condition
-                label: bounded
-                patterns: ['knee\\s+ache']
-                examples:
-                  match: ['left knee ache']
-                  noMatch: ['kneeache']
-                coding:
-                  - codes: [M25.561]
-            """)
-        let fixed = try NoteCoderCLI.run(["lexicon", "check", copy.root.path])
+        let fixed = try check(pattern: #"knee\s+ache"#)
         #expect(fixed.status == 0, "\(fixed.stderr)")
         #expect(fixed.stdout.hasPrefix("lexicon check: OK"))
     }
