@@ -94,14 +94,17 @@ final class FarReach {
     /// list) still reach it.
     private lazy var itemOfSentence: [Int?] = document.sentences.map { sentence in
         let line = document.line(of: sentence.range.lowerBound) - 1
-        var at = document.lineStarts[line]
+        let lineStart = document.lineStarts[line]
         let bytes = document.bytes
+        // The first byte after the line's blanks and digits: "1." or "2)" then a blank opens an
+        // item, as the sentence splitter reads a list marker.
+        var at = lineStart
         while at < bytes.count, bytes[at] == 0x20 || bytes[at] == 0x09 { at += 1 }
         let digits = at
         while at < bytes.count, at - digits < 3, bytes[at] >= 0x30 && bytes[at] <= 0x39 { at += 1 }
-        guard at > digits, at - digits <= 2, at + 1 < bytes.count,
-              bytes[at] == UInt8(ascii: ".") || bytes[at] == UInt8(ascii: ")"),
-              bytes[at + 1] == 0x20 || bytes[at + 1] == 0x09 else { return nil }
+        guard at + 1 < bytes.count, bytes[at] == UInt8(ascii: ".") || bytes[at] == UInt8(ascii: ")"),
+              bytes[at + 1] == 0x20 || bytes[at + 1] == 0x09,
+              SentenceSplitter.isListMarker(bytes, dot: at, lineStart: lineStart) else { return nil }
         return line
     }
     /// The first and last sentence of each list item.
