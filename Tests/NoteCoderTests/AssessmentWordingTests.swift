@@ -205,6 +205,13 @@ struct AssessmentWordingTests {
         ("C4-5 disc osteophyte complex with right-sided uncovertebral and apophyseal joint arthrosis.", ["M47.812"]),
         ("Right AC joint arthrosis.", ["M19.011"]),
         ("Cervical and lumbar spondylosis.", ["M47.812", "M47.816"]),
+        // The Index sends arthritis and degeneration of the spine to Spondylosis (mts-1837,
+        // mts-1133); with no region anywhere, Spondylosis unspecified M47.9.
+        ("Refractory neck pain with single-level degeneration of the cervical spine.", ["M54.2", "M47.812"]),
+        ("Degenerative arthritis of her lumbar spine.", ["M47.816"]),
+        ("Degenerative arthritis of her spine.", ["M47.9"]),
+        ("Degenerative arthritis of her knees.", ["M17.0"]),
+        ("Degeneration of the spinal cord.", []),
     ] as [(String, Set<String>)])
     func spineJoints(_ line: String, _ expected: Set<String>) throws {
         #expect(try Self.codes(line) == expected, "\(line)")
