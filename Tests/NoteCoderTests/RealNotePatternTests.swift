@@ -155,6 +155,22 @@ struct RealNoteDiagnosisTests {
         #expect(negative.diagnosisCodes.isEmpty)
     }
 
+    /// A question about a side goes to an author who can answer it (gold of mts-92, mts-81,
+    /// mts-1522): not a psychiatrist about a condition listed on Axis III, nor the reader of a
+    /// normal cervical spine CT about the shoulder pain the order named. The same words under an
+    /// assessment, and a diagnosis the reader states, are still asked about (mts-829).
+    @Test("a side is asked only of an author who can answer", arguments: [
+        ("AXIS I:  Major depression.\nAXIS III:  Obesity, diabetes mellitus, chronic leg pain, hypothyroidism.\n", "M79.606", false),
+        ("ASSESSMENT:  Chronic leg pain.\nPLAN:  Lidoderm patches.\n", "M79.606", true),
+        ("EXAM:  CT cervical spine.\n\nREASON FOR EXAM:  MVA, headache, shoulder and rib pain.\n\nFINDINGS:  No fracture.\n\nIMPRESSION:  No acute process, cervical spine.\n", "M25.519", false),
+        ("EXAM:  MRI of the elbow.\n\nFINDINGS:  Edema at the common extensor origin.\n\nIMPRESSION:  Mild lateral epicondylitis.\n", "M77.10", true),
+    ] as [(String, String, Bool)])
+    func askableAuthor(_ note: String, _ code: String, _ asked: Bool) throws {
+        let report = try SharedLexicon.code(note, date: day)
+        #expect(report.diagnosisCodes.contains(code), "\(note)")
+        #expect(report.queries.contains { $0.kind == "laterality" } == asked, "\(note)")
+    }
+
     @Test("a paired site in the plural is both sides")
     func pluralSites() throws {
         let report = try SharedLexicon.code("ASSESSMENT:  Osteoarthritis of the knees.", date: day)

@@ -193,7 +193,7 @@ extension NoteRun {
             if !finding.conflictingSides.isEmpty {
                 pending.append("conflict")
                 queries.append(("conflict", describe(finding) + " (documented as " + finding.conflictingSides.joined(separator: " and ") + ")", findingEvidence(finding)))
-            } else if let query = outcome.query, lexicon.queries[query]?.asksForUntreated ?? true || treated.contains(concept.id) {
+            } else if let query = outcome.query, lexicon.queries[query]?.asksForUntreated ?? true || treated.contains(concept.id), askable(finding) {
                 pending.append(query)
                 queries.append((query, describe(finding), findingEvidence(finding)))
             }

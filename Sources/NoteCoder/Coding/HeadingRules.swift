@@ -59,6 +59,7 @@ extension NoteRun {
         let testReport = noteHasTag("results") && !noteHasTag("treats") && !noteHasTag("operative") && !noteHasTag("title")
         let readNormal = testReport && assessed.allSatisfy { lexicon.concepts[$0].normalReading }
             && assessed.contains { lexicon.concepts[$0].normalReading }
+        codedFromReason = readNormal
         let remaining = setAside(affirmed, reason: "not-assessed", cue: "not among the diagnoses the note states under its diagnosis headings") { concept, id in
             concept.kind == .condition && concept.symptom && !assessed.contains(id) && !readNormal
         }
@@ -101,6 +102,18 @@ extension NoteRun {
             kept.append(finding)
         }
         return kept
+    }
+
+    /// Whether a question about a finding (its side, its site) can go to this note's author. Not
+    /// where the author only lists it beside the note's own subject (a heading tagged
+    /// `comorbidities`: Axis III of a psychiatric evaluation), nor where it is a symptom a normal
+    /// test report is coded by: the reason for the test came from whoever ordered it, and the
+    /// reader of a cervical spine CT cannot say which shoulder hurts. A diagnosis the reader
+    /// states ("lateral epicondylitis" on an elbow MRI) is still asked about.
+    func askable(_ finding: Finding) -> Bool {
+        if finding.mentions.allSatisfy({ mentionUnderTag($0, "comorbidities") }) { return false }
+        if codedFromReason && !finding.mentions.contains(where: { mentionUnderTag($0, "diagnosis") }) { return false }
+        return true
     }
 
     /// In an operative report that lists what was done under a heading for it, the procedures

@@ -86,6 +86,9 @@ struct NoteRun {
     var warnings: [String] = []
     var excluded: [ExcludedFinding] = []
     var queries: [(kind: String, about: String, indicators: [Evidence])] = []
+    /// The note is a test's report read as normal, so its symptoms are coded from the reason the
+    /// test was ordered (`keepAssessed`): words the ordering provider wrote, not the reader's.
+    var codedFromReason = false
 
     init(lexicon: Lexicon, document: Document, scan: Scan, noteDate: Day?, deadline: Deadline? = nil, cueTraits: [CueTraits]? = nil) {
         self.lexicon = lexicon
