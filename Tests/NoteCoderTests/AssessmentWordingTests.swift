@@ -200,6 +200,17 @@ struct AssessmentWordingTests {
         let lumbar = try SharedLexicon.code("POSTOPERATIVE DIAGNOSES:\n1.  Herniated nucleus pulposus, L4-L5.\n2.  Herniated nucleus pulposus, L5-S1.\n", date: "2024-07-01")
         #expect(Set(lumbar.diagnoses.map(\.code)) == ["M51.26", "M51.27"])
     }
+    /// Levels written once after a list reach every diagnosis of it, also where the last
+    /// diagnosis is read with the first of them ("stenosis at L4-5", mts-1654); a level the last
+    /// item opens with is its own.
+    @Test("levels after a list of spine diagnoses reach each of them", arguments: [
+        ("Recurrent degenerative spondylolisthesis and stenosis at L4-5 and L5-S1.", ["M43.16", "M43.17", "M48.061", "M48.07"]),
+        ("Spondylolisthesis and L5-S1 stenosis.", ["M43.16", "M48.07"]),
+    ] as [(String, Set<String>)])
+    func levelsAfterList(_ line: String, _ expected: Set<String>) throws {
+        #expect(try Self.codes(line) == expected, "\(line)")
+    }
+
     @Test("the spine's own joints: uncovertebral arthrosis is cervical spondylosis, an AC joint's is osteoarthritis", arguments: [
         ("Minimal right-sided uncovertebral joint arthrosis.", ["M47.812"]),
         ("C4-5 disc osteophyte complex with right-sided uncovertebral and apophyseal joint arthrosis.", ["M47.812"]),
@@ -212,6 +223,11 @@ struct AssessmentWordingTests {
         ("Degenerative arthritis of her spine.", ["M47.9"]),
         ("Degenerative arthritis of her knees.", ["M17.0"]),
         ("Degeneration of the spinal cord.", []),
+        // A reading's "degenerative changes of the thoracic spine" (mts-1387); the joints of
+        // "degenerative disk and joint disease" beside the disc's degeneration (mts-1772).
+        ("Mild degenerative changes of the thoracic spine.", ["M47.814"]),
+        ("Degenerative disk and joint disease at C5-C6.", ["M50.322", "M47.812"]),
+        ("Degenerative disk disease at L4-5.", ["M51.369"]),
     ] as [(String, Set<String>)])
     func spineJoints(_ line: String, _ expected: Set<String>) throws {
         #expect(try Self.codes(line) == expected, "\(line)")

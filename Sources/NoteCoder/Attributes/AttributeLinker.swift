@@ -294,10 +294,14 @@ enum AttributeLinker {
             for neighbour in neighbours {
                 // Only a value at the list's end (before its first diagnosis, after its last)
                 // speaks for the list: "protrusion at C5-6 with multilevel disc disease" does not.
+                // Forwards, the last diagnosis's words may hold the levels ("spondylolisthesis and
+                // stenosis at L4-5 and L5-S1", where the stenosis is read with "at L4-5"): a value
+                // past the neighbour's first word is at the list's end; one it opens with ("and
+                // C5-6 stenosis") is its own.
                 let range = scan.mentions[neighbour].range
                 let owned = hits.filter {
                     owner($0) == neighbour
-                        && (backwards ? scan.attributes[$0].range.upperBound <= range.lowerBound : scan.attributes[$0].range.lowerBound >= range.upperBound)
+                        && (backwards ? scan.attributes[$0].range.upperBound <= range.lowerBound : scan.attributes[$0].range.lowerBound > range.lowerBound)
                 }
                 if !owned.isEmpty { return owned.map { (scan.attributes[$0], $0) } }
                 if valueBetween(backwards ? range.upperBound..<mention.range.lowerBound : mention.range.upperBound..<range.lowerBound) { break }
