@@ -171,6 +171,19 @@ struct RealNoteDiagnosisTests {
         #expect(report.queries.contains { $0.kind == "laterality" } == asked, "\(note)")
     }
 
+    /// A finding told with no site restates the one told with a region, not a second diagnosis
+    /// of the default region (mts-2466: "radicular pain" in the indications beside "right
+    /// lumbosacral radiculopathy"); two regions stay two diagnoses.
+    @Test("an unsited mention restates a finding sited only by its region")
+    func unsitedRestatesRegion() throws {
+        let restated = try SharedLexicon.code(
+            "PREOPERATIVE DIAGNOSIS:  Right lumbosacral radiculopathy.\n\nINDICATION:  The patient was felt to be a candidate for decompression to relieve radicular pain.\n",
+            date: day)
+        #expect(restated.diagnosisCodes == ["M54.17"])
+        let two = try SharedLexicon.code("ASSESSMENT:  1. Thoracic radiculopathy.  2. Lumbosacral radiculopathy.", date: day)
+        #expect(two.diagnosisCodes == ["M54.14", "M54.17"])
+    }
+
     @Test("a paired site in the plural is both sides")
     func pluralSites() throws {
         let report = try SharedLexicon.code("ASSESSMENT:  Osteoarthritis of the knees.", date: day)

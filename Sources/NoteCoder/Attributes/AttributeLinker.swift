@@ -85,9 +85,15 @@ enum AttributeLinker {
             guard let own = area(vague), let other = area(precise) else { return true }
             return own == other
         }
+        // No site at all restates a region too ("radicular pain" in the indications beside
+        // "right lumbosacral radiculopathy" under the diagnosis, mts-2466): only two sites told
+        // equally vaguely stay apart.
+        func moreSited(_ other: Finding, than finding: Finding) -> Bool {
+            !isVague(other) || (finding.site == nil && other.site != nil)
+        }
         return findings.filter { finding in
             lexicon.concepts[finding.concept].per == nil || !isVague(finding)
-                || !findings.contains { $0.concept == finding.concept && !isVague($0) && (finding.site == nil || isStated($0) || !isStated(finding)) && restates(finding, $0) }
+                || !findings.contains { $0.concept == finding.concept && moreSited($0, than: finding) && (finding.site == nil || isStated($0) || !isStated(finding)) && restates(finding, $0) }
         }
     }
 
