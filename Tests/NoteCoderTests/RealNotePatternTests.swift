@@ -184,6 +184,18 @@ struct RealNoteDiagnosisTests {
         #expect(two.diagnosisCodes == ["M54.14", "M54.17"])
     }
 
+    /// "Findings compatible with" hedges how today's findings read; where the visit's reason
+    /// states the diagnosis as established, it stands (mts-2601). "Possible" doubts the
+    /// diagnosis itself, whatever the history says.
+    @Test("a hedge of the reading yields to a diagnosis the visit's reason states as established", arguments: [
+        ("REASON FOR VISIT:  Followup cervical spinal stenosis.\nASSESSMENT AND PLAN:  Her findings are compatible with C4-5, C5-6 cervical spinal stenosis.\n", ["M48.02"]),
+        ("ASSESSMENT AND PLAN:  Her findings are compatible with C4-5, C5-6 cervical spinal stenosis.\n", []),
+        ("HISTORY OF PRESENT ILLNESS:  She is referred for evaluation of right carpal tunnel syndrome.\nASSESSMENT:  Possible right carpal tunnel syndrome.\n", []),
+    ] as [(String, Set<String>)])
+    func hedgeOfReading(_ note: String, _ expected: Set<String>) throws {
+        #expect(try SharedLexicon.code(note, date: day).diagnosisCodes == expected, "\(note)")
+    }
+
     @Test("a paired site in the plural is both sides")
     func pluralSites() throws {
         let report = try SharedLexicon.code("ASSESSMENT:  Osteoarthritis of the knees.", date: day)

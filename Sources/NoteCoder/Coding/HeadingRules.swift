@@ -50,7 +50,7 @@ extension NoteRun {
             lexicon.concepts[scan.mentions[$0].concept].kind == .condition
                 && ((mentionUnderTag($0, "diagnosis") && !(operative && mentionUnderTag($0, "narrative") && !namedAsCause($0)))
                     || mentionUnderTag($0, "treats"))
-        }.map { scan.mentions[$0].concept })
+        }.map { scan.mentions[$0].concept }).union(establishedElsewhere(affirmed))
         // A test's report (a reading section, `results`; no plan, no operation) whose diagnosis
         // heading reads the study as normal and names no diagnosis of the families is coded by
         // the reason for the test: the symptoms it was done for (outpatient guideline IV.K
@@ -102,6 +102,22 @@ extension NoteRun {
             kept.append(finding)
         }
         return kept
+    }
+
+    /// A diagnosis heading that names a condition only with a hedge ("findings are compatible
+    /// with C4-5, C5-6 cervical spinal stenosis", mts-2601) hedges this reading, not a diagnosis
+    /// the note states as established where it gives the visit's reason ("REASON FOR VISIT:
+    /// Followup cervical spinal stenosis"): that condition is the encounter's.
+    func establishedElsewhere(_ affirmed: [Int]) -> Set<Int> {
+        guard !hedgedUnderDiagnosis.isEmpty else { return [] }
+        return Set(affirmed.filter {
+            hedgedUnderDiagnosis.contains(scan.mentions[$0].concept) && (mentionInSection($0, "chief-complaint") || mentionInSection($0, "history-present-illness"))
+        }.map { scan.mentions[$0].concept })
+    }
+
+    func mentionInSection(_ mention: Int, _ id: String) -> Bool {
+        guard let definition = document.sections[document.sentences[scan.mentions[mention].sentence].section].definition else { return false }
+        return lexicon.sections[definition].id == id
     }
 
     /// Whether a question about a finding (its side, its site) can go to this note's author. Not

@@ -93,6 +93,9 @@ public struct CueDefinition: Sendable {
     public var yieldsToPerformed: Bool = true
     public var outranksSection: Bool = true
     public var causal: Bool = false
+    /// An `uncertain` cue that hedges a reading rather than the diagnosis: where the note states
+    /// the diagnosis as established elsewhere (the visit's reason), the hedge does not undo it.
+    public var yieldsToEstablished: Bool = false
     public var location: SourceLocation
 }
 

@@ -68,6 +68,9 @@ struct ContextFile: Codable {
         /// For `terminate` cues: the words say what comes after causes what comes before
         /// ("due to", "secondary to"), which `explainedBy` reads.
         var causal: Bool?
+        /// For `uncertain` cues: the words hedge a reading ("findings compatible with"), so a
+        /// diagnosis the note states as established where it gives the visit's reason stands.
+        var yieldsToEstablished: Bool?
         var examples: Examples?
     }
     var cues: [Cue]

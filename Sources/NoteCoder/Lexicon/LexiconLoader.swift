@@ -174,7 +174,8 @@ struct LexiconLoader {
             definitions.append(CueDefinition(
                 id: cue.id, category: cue.category, direction: cue.direction ?? .forward, window: cue.window,
                 stops: Set(cue.stops ?? AssertionCategory.allCases), wholeWord: cue.wholeWord ?? true, appliesTo: Set(cue.appliesTo ?? [.condition, .procedure]),
-                yieldsToPerformed: cue.yieldsToPerformed ?? true, outranksSection: cue.outranksSection ?? true, causal: cue.causal ?? false, location: location))
+                yieldsToPerformed: cue.yieldsToPerformed ?? true, outranksSection: cue.outranksSection ?? true, causal: cue.causal ?? false,
+                yieldsToEstablished: cue.yieldsToEstablished ?? false, location: location))
             examples.append(ExampleSet(group: .cue, index: definitions.count - 1, id: cue.id, location: location, examples: cue.examples))
         }
         return (definitions, alternatives)

@@ -89,6 +89,9 @@ struct NoteRun {
     /// The note is a test's report read as normal, so its symptoms are coded from the reason the
     /// test was ordered (`keepAssessed`): words the ordering provider wrote, not the reader's.
     var codedFromReason = false
+    /// Conditions a diagnosis heading names only with a hedge of the reading ("findings
+    /// compatible with cervical spinal stenosis"; cues marked `yieldsToEstablished`).
+    var hedgedUnderDiagnosis: Set<Int> = []
 
     init(lexicon: Lexicon, document: Document, scan: Scan, noteDate: Day?, deadline: Deadline? = nil, cueTraits: [CueTraits]? = nil) {
         self.lexicon = lexicon
@@ -153,6 +156,8 @@ struct NoteRun {
             let assertions = ContextRules.assertions(for: mention.range, sentence: mention.sentence, document: document, scan: scan, cues: cues,
                                                      lexicon: lexicon, kind: kind)
             guard let deciding = assertions.deciding else { affirmed.append(index); continue }
+            if deciding.category == .uncertain, kind == .condition, case let .cue(cue, _) = deciding.source,
+               lexicon.cues[cue].yieldsToEstablished, mentionUnderTag(index, "diagnosis") { hedgedUnderDiagnosis.insert(mention.concept) }
             // Only the doubt about whether it was done asks: "plan on ... possible injections" is
             // a plan in its own words, already set aside as one; "P: injection today vs next
             // visit" is planned only by its section, and the doubt stands.
