@@ -196,6 +196,18 @@ struct RealNoteDiagnosisTests {
         #expect(try SharedLexicon.code(note, date: day).diagnosisCodes == expected, "\(note)")
     }
 
+    /// A question mark before the condition is shorthand for "query" (mts-1270 "? arthritis",
+    /// mts-543 "(?DJD)", mts-562 "?stroke"); a question that ends a sentence does not reach the next.
+    @Test("'? arthritis' doubts the arthritis", arguments: [
+        ("PROBLEMS/DIAGNOSES:  1.  Recurrent erythema nodosum with ankle and wrist discomfort, ? arthritis.\n", false),
+        ("ASSESSMENT:  Right shoulder pain; ?osteoarthritis of the right shoulder.\n", false),
+        ("ASSESSMENT:  Any other questions? Right shoulder osteoarthritis.\n", true),
+    ] as [(String, Bool)])
+    func questionMarkBefore(_ note: String, _ coded: Bool) throws {
+        let report = try SharedLexicon.code(note, date: day)
+        #expect(report.diagnoses.contains { $0.code.hasPrefix("M19") } == coded, "\(note)")
+    }
+
     @Test("a paired site in the plural is both sides")
     func pluralSites() throws {
         let report = try SharedLexicon.code("ASSESSMENT:  Osteoarthritis of the knees.", date: day)
@@ -214,6 +226,21 @@ struct RealNoteProcedureTests {
     func technique(_ sentence: String, code: String) throws {
         let report = try SharedLexicon.code("ASSESSMENT:  Right knee osteoarthritis. Right trigger finger. Left carpal tunnel syndrome.\nPROCEDURE:  \(sentence)", date: day)
         #expect(report.procedureCodes == [code])
+    }
+
+    /// An interlaminar epidural told only by its approach (mts-2395: the loss of resistance by
+    /// hanging drop, contrast, then the steroid "infiltrated"), beside the same words where a
+    /// catheter is threaded for an anesthetic.
+    @Test("an epidural told by its loss of resistance, not a catheter threaded for labor")
+    func epiduralTechnique() throws {
+        let told = try SharedLexicon.code("""
+            PROCEDURE NOTE:  The patient was placed in a prone position.  A lidocaine skin wheal was raised over the C5-6 interspace.  A 20-gauge Tuohy needle was used.  Loss of resistance was obtained using hanging drop technique.  A total of 5 mL containing 80 mg of methylprednisolone acetate were then infiltrated.
+            """, date: day)
+        #expect(told.procedureCodes == ["62320"])
+        let labor = try SharedLexicon.code("""
+            PROCEDURE:  Loss of resistance was obtained at L3-4 and a catheter was threaded 4 cm for labor analgesia.
+            """, date: day)
+        #expect(labor.procedureCodes.isEmpty)
     }
 
     @Test("entering a space during an operation is not an injection")
