@@ -208,6 +208,40 @@ struct RealNoteDiagnosisTests {
         #expect(report.diagnoses.contains { $0.code.hasPrefix("M19") } == coded, "\(note)")
     }
 
+    /// EHR problem lists and assessment pick-lists carry the ICD-10-CM title itself: the region
+    /// after the comma qualifies the head rather than what "without" denies, "disorders" is the
+    /// same disorder, and the hand's joints are a site.
+    @Test("a diagnosis written as its ICD-10-CM title is read as that code", arguments: [
+        ("Spondylosis without myelopathy or radiculopathy, lumbar region", "M47.816"),
+        ("Spondylosis without myelopathy or radiculopathy, cervical region", "M47.812"),
+        ("Other spondylosis with radiculopathy, lumbosacral region", "M47.27"),
+        ("Intervertebral disc disorders with radiculopathy, lumbar region", "M51.16"),
+        ("Cervical disc disorder at C5-C6 level with radiculopathy", "M50.122"),
+        ("Cervical disc disorder at C4-C5 level with myelopathy", "M50.021"),
+        ("Pain in thoracic spine", "M54.6"),
+        ("Pain in joints of left hand", "M25.542"),
+        ("Central pain syndrome", "G89.0"),
+        ("Radiculopathy, lumbar region", "M54.16"),
+    ])
+    func icdTitle(_ title: String, _ code: String) throws {
+        let report = try SharedLexicon.code("ASSESSMENT:  \(title).\n", date: "2025-01-15")
+        #expect(report.diagnosisCodes == [code], "\(title)")
+    }
+
+    @Test("the title forms do not fire beyond their words")
+    func icdTitleLimits() throws {
+        // The comma ends the denial only before a region written as the title writes it.
+        #expect(try SharedLexicon.code("ASSESSMENT:  No radiculopathy, lumbar region tender.\n", date: day).diagnosisCodes.isEmpty)
+        // A hand named in the item above is not the site of the shoulder's arthritis (mts-137).
+        let lists = try SharedLexicon.code("""
+            PREOPERATIVE DIAGNOSES:
+            1.  Carpal tunnel syndrome chronic right hand with intractable pain, numbness, and tingling.
+            2.  Impingement syndrome, right shoulder with acromioclavicular arthritis, bursitis, and chronic tendonitis.
+            """, date: day)
+        #expect(lists.diagnosisCodes == ["G56.01", "M75.41", "M19.011"])
+        #expect(try SharedLexicon.code("ASSESSMENT:  Osteoarthritis of both hands.\n", date: day).diagnosisCodes == ["M19.041", "M19.042"])
+    }
+
     @Test("a paired site in the plural is both sides")
     func pluralSites() throws {
         let report = try SharedLexicon.code("ASSESSMENT:  Osteoarthritis of the knees.", date: day)
