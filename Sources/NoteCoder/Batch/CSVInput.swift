@@ -1,32 +1,34 @@
-import CSV
 import Foundation
 
-/// CSV input through CSV.swift's streaming `CSVReader` (RFC 4180 quoting, fields with embedded
-/// newlines, a header row).
+/// CSV input (RFC 4180: a header row, quoted fields with embedded commas, quotes and line breaks;
+/// LF, CRLF and lone CR line ends), read as bytes.
 ///
-/// The parser is fed bytes as ISO 8859-1 scalars (`ByteScalars`), so every byte comes back
-/// unchanged: CSV's structure is all ASCII, so it parses UTF-8 correctly, and a note with
-/// invalid UTF-8 fails alone (the engine names the byte) instead of stopping the reader, as
-/// decoding the stream as UTF-8 would.
+/// Why not CSV.swift's `CSVReader`, which writes our CSV output: it reads a quote that closes a
+/// field and is followed by anything but a delimiter or a line end as text and goes on inside
+/// the field, so one stray quote (`"a2","x" junk`) swallows the rows after it and they are lost
+/// without a word. Here a row is malformed the moment its quoting breaks; the error names the
+/// lines it took, and reading starts again on the next line, so every input row is either a
+/// record or an error, exactly once. Fields stay bytes: a note with invalid UTF-8 fails alone
+/// (the engine names the byte) instead of stopping the reader.
 final class CSVRecordReader {
-    private let stream: DescriptorInputStream
-    private let reader: CSVReader
+    private let scanner: CSVRowScanner
     private let idColumn: Int
     private let textColumn: Int
     private let dateColumn: Int?
     private let width: Int
     private var ordinal = 0
-    /// The line the next row starts on.
-    private var nextLine: Int
 
     init(fd: Int32, prefix: [UInt8], columns: CSVColumns) throws(BatchError) {
-        stream = DescriptorInputStream(fd: fd, prefix: prefix)
-        do {
-            reader = try CSVReader(stream: stream, codecType: ByteScalars.self, hasHeaderRow: true)
-        } catch {
-            throw .csvHeader("the input has no header row")
+        scanner = CSVRowScanner(source: DescriptorBytes(fd: fd, prefix: prefix))
+        var headerRow: CSVRowScanner.Row?
+        repeat {
+            headerRow = try scanner.next()
+        } while headerRow.map({ $0.isBlank }) == true
+        guard let headerRow else { throw .csvHeader("the input has no header row") }
+        guard case let .fields(names) = headerRow.content else {
+            throw .csvHeader("the header row (line \(headerRow.firstLine)) is not valid CSV: \(headerRow.problem ?? "")")
         }
-        let header = (reader.headerRow ?? []).map(ByteScalars.string)
+        let header = names.map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespaces) }
         func column(_ name: String, option: String) throws(BatchError) -> Int {
             guard let index = header.firstIndex(of: name) else {
                 throw .csvHeader("no column named '\(name)' (\(option)); the header has: \(header.joined(separator: ", "))")
@@ -37,40 +39,42 @@ final class CSVRecordReader {
         textColumn = try column(columns.text, option: "--text-column")
         dateColumn = header.firstIndex(of: columns.date)
         width = header.count
-        nextLine = 2 + (reader.headerRow ?? []).reduce(0) { $0 + ByteScalars.newlines(in: $1) }
     }
 
-    var consumed: Int { stream.consumed }
+    var consumed: Int { scanner.consumed }
 
     func next() throws(BatchError) -> InputRecord? {
-        while true {
-            guard let row = reader.next() else {
-                if let error = stream.failure { throw error }
-                return nil
-            }
-            let line = nextLine
-            let spanned = row.reduce(0) { $0 + ByteScalars.newlines(in: $1) }
-            nextLine += 1 + spanned
-            if row.count == 1 && row[0].isEmpty { continue }  // a blank line
+        while let row = try scanner.next() {
+            if row.isBlank { continue }
             ordinal += 1
-            return InputRecord(ordinal: ordinal, line: line, endOffset: stream.consumed, content: content(of: row, lines: line...(line + spanned)))
+            return InputRecord(ordinal: ordinal, line: row.firstLine, endOffset: scanner.consumed, content: content(of: row))
         }
+        return nil
     }
 
-    private func content(of row: [String], lines: ClosedRange<Int>) -> InputRecord.Content {
-        let id = idColumn < row.count ? ByteScalars.string(row[idColumn]).trimmingCharacters(in: .whitespaces) : ""
-        guard row.count == width else {
-            // A stray quote opens a field that runs on over the next lines: the rows there were
-            // read into this one. Say which lines, so no row is lost without a word.
-            let joined = lines.count > 1
-                ? "; it spans lines \(lines.lowerBound)-\(lines.upperBound): any rows on those lines were read into it (a stray quote) and are not coded" : ""
+    private func content(of row: CSVRowScanner.Row) -> InputRecord.Content {
+        let fields: [[UInt8]]
+        switch row.content {
+        case let .fields(all): fields = all
+        case let .malformed(leading):
+            let id = leading.count > idColumn ? Self.text(leading[idColumn]) : ""
+            // A quote that breaks on a later line took the lines between as text: they may have
+            // been rows, but they may as well be the note's own lines, which read as rows would
+            // code a note that does not exist. So they are named here, not read again.
+            let lines = row.firstLine == row.lastLine ? "line \(row.firstLine)"
+                : "lines \(row.firstLine)-\(row.lastLine); any rows on lines \(row.firstLine + 1)-\(row.lastLine) were read into its quoted field and are not coded"
             return .broken(id: id.isEmpty ? nil : id, kind: .brokenRecord,
-                           detail: "\(row.count) fields where the header has \(width) (a stray quote or delimiter)\(joined)")
+                           detail: "\(row.problem ?? "malformed quoting") (\(lines)); reading goes on at line \(row.lastLine + 1)")
+        }
+        let id = idColumn < fields.count ? Self.text(fields[idColumn]) : ""
+        guard fields.count == width else {
+            return .broken(id: id.isEmpty ? nil : id, kind: .brokenRecord,
+                           detail: "\(fields.count) fields where the header has \(width) (a stray delimiter or quote)")
         }
         guard !id.isEmpty else { return .broken(id: nil, kind: .brokenRecord, detail: "the id column is empty") }
         var day: Day?
         if let dateColumn {
-            let text = ByteScalars.string(row[dateColumn]).trimmingCharacters(in: .whitespaces)
+            let text = Self.text(fields[dateColumn])
             if !text.isEmpty {
                 do {
                     day = try Day(parsing: text)
@@ -79,125 +83,197 @@ final class CSVRecordReader {
                 }
             }
         }
-        return .note(Note(id: id, bytes: ByteScalars.bytes(row[textColumn]), dateOfService: day))
+        return .note(Note(id: id, bytes: fields[textColumn], dateOfService: day))
+    }
+
+    /// A short field (id, date, header name) as text, bad bytes repaired.
+    private static func text(_ field: [UInt8]) -> String {
+        String(decoding: field, as: UTF8.self).trimmingCharacters(in: .whitespaces)
     }
 }
 
-/// A byte-transparent `UnicodeCodec`: byte `b` decodes to scalar U+00bb (ISO 8859-1), so the
-/// CSV parser can never fail on a byte and hands every byte back.
-struct ByteScalars: UnicodeCodec {
-    typealias CodeUnit = UInt8
-    typealias EncodedScalar = CollectionOfOne<UInt8>
+/// Splits CSV bytes into rows, one physical line range each, and stops a row where its quoting
+/// breaks: a closing quote followed by something other than a comma, a line end or another
+/// quote, or a quote still open at the end of the input. A broken row ends at the end of the
+/// line where the break was seen. One left open to the end of the input goes back to the line
+/// after its first, so the rows it swallowed are read again: with no closing quote anywhere,
+/// those lines cannot have been inside a field.
+final class CSVRowScanner {
+    struct Row {
+        enum Content {
+            case fields([[UInt8]])
+            /// The fields read before the quoting broke (the id may be among them).
+            case malformed(leading: [[UInt8]])
+        }
+        var content: Content
+        var firstLine: Int
+        var lastLine: Int
+        var problem: String?
 
-    init() {}
-
-    static var encodedReplacementCharacter: EncodedScalar { CollectionOfOne(0x3F) }
-
-    static func decode(_ content: EncodedScalar) -> Unicode.Scalar { Unicode.Scalar(content.first!) }
-
-    static func encode(_ content: Unicode.Scalar) -> EncodedScalar? {
-        content.value < 0x100 ? CollectionOfOne(UInt8(content.value)) : nil
+        /// An empty line: no record, no error.
+        var isBlank: Bool {
+            if case let .fields(fields) = content { return fields.count == 1 && fields[0].isEmpty && !quotedFirst }
+            return false
+        }
+        var quotedFirst = false
     }
 
-    mutating func decode<I: IteratorProtocol>(_ input: inout I) -> UnicodeDecodingResult where I.Element == UInt8 {
-        guard let byte = input.next() else { return .emptyInput }
-        return .scalarValue(Unicode.Scalar(byte))
+    private static let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
+
+    private var source: DescriptorBytes
+    /// Bytes handed back to be read again (a row left open at the end of the input).
+    private var replay: [UInt8] = []
+    private var replayAt = 0
+    /// The line the next byte is on.
+    private var line = 1
+    private(set) var consumed = 0
+
+    init(source: DescriptorBytes) {
+        self.source = source
     }
 
-    static func encode(_ input: Unicode.Scalar, into processCodeUnit: (UInt8) -> Void) {
-        processCodeUnit(UInt8(truncatingIfNeeded: input.value))
+    private func nextByte() throws(BatchError) -> UInt8? {
+        if replayAt < replay.count {
+            defer { replayAt += 1 }
+            return replay[replayAt]
+        }
+        guard let byte = try source.next() else { return nil }
+        consumed += 1
+        return byte
     }
 
-    static func _nullCodeUnitOffset(in input: UnsafePointer<UInt8>) -> Int { Int(strlen(input)) }
+    private func peekByte() throws(BatchError) -> UInt8? {
+        if replayAt < replay.count { return replay[replayAt] }
+        return try source.peek()
+    }
 
-    struct Parser: Unicode.Parser {
-        typealias Encoding = ByteScalars
-        init() {}
-        mutating func parseScalar<I: IteratorProtocol>(from input: inout I) -> Unicode.ParseResult<EncodedScalar> where I.Element == UInt8 {
-            guard let byte = input.next() else { return .emptyInput }
-            return .valid(CollectionOfOne(byte))
+    /// The next row, or nil at the end of the input.
+    func next() throws(BatchError) -> Row? {
+        let firstLine = line
+        // The row's raw bytes after its first line end, kept only while a quote is open, to be
+        // read again if the quote never closes.
+        var raw: [UInt8] = []
+        var fields: [[UInt8]] = []
+        var field: [UInt8] = []
+        var quotedFirst = false
+        guard var byte = try nextByte() else { return nil }
+        while true {
+            if fields.isEmpty && field.isEmpty && byte == Self.quote { quotedFirst = true }
+            if byte == Self.quote && field.isEmpty {
+                // A quoted field: to its closing quote.
+                var pastFirstLine = false
+                while true {
+                    guard let inner = try nextByte() else {
+                        // Open at the end of the input: report the row's first line, read the rest again.
+                        if pastFirstLine { restart(with: raw) }
+                        let lastLine = firstLine
+                        line = firstLine + 1
+                        return Row(content: .malformed(leading: fields), firstLine: firstLine, lastLine: lastLine,
+                                   problem: "a quote opened in field \(fields.count + 1) is never closed", quotedFirst: quotedFirst)
+                    }
+                    if pastFirstLine { raw.append(inner) }
+                    let crAlone = inner == Self.cr ? try peekByte() != Self.lf : false
+                    if inner == Self.lf || crAlone {
+                        line += 1
+                        pastFirstLine = true
+                    }
+                    if inner != Self.quote { field.append(inner); continue }
+                    let after = try peekByte()
+                    if after == Self.quote {
+                        _ = try nextByte()
+                        if pastFirstLine { raw.append(Self.quote) }
+                        field.append(Self.quote)
+                        continue
+                    }
+                    if after == nil || after == Self.comma || after == Self.lf || after == Self.cr { break }
+                    // A quote closes the field but text follows: the row is broken here.
+                    let shown = after.map { $0 >= 0x20 && $0 < 0x7F ? "'\(Character(Unicode.Scalar($0)))'" : String(format: "byte 0x%02X", $0) } ?? ""
+                    try skipToLineEnd()
+                    let lastLine = line - 1
+                    return Row(content: .malformed(leading: fields), firstLine: firstLine, lastLine: lastLine,
+                               problem: "a quote closes field \(fields.count + 1) and is followed by \(shown), not a comma or a line end",
+                               quotedFirst: quotedFirst)
+                }
+                guard let following = try nextByte() else {
+                    fields.append(field)
+                    return Row(content: .fields(fields), firstLine: firstLine, lastLine: line, quotedFirst: quotedFirst)
+                }
+                byte = following
+            }
+            switch byte {
+            case Self.comma:
+                fields.append(field)
+                field = []
+            case Self.lf, Self.cr:
+                if byte == Self.cr, try peekByte() == Self.lf { _ = try nextByte() }
+                fields.append(field)
+                line += 1
+                return Row(content: .fields(fields), firstLine: firstLine, lastLine: line - 1, quotedFirst: quotedFirst)
+            default:
+                // A quote inside an unquoted field is kept as text, as most exports mean it.
+                field.append(byte)
+            }
+            guard let following = try nextByte() else {
+                fields.append(field)
+                return Row(content: .fields(fields), firstLine: firstLine, lastLine: line, quotedFirst: quotedFirst)
+            }
+            byte = following
         }
     }
-    typealias ForwardParser = Parser
-    typealias ReverseParser = Parser
 
-    /// The bytes a field was read from.
-    static func bytes(_ field: String) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(field.utf8.count)
-        for scalar in field.unicodeScalars { out.append(UInt8(truncatingIfNeeded: scalar.value)) }
-        return out
+    /// Drops the rest of the current physical line, its line end included.
+    private func skipToLineEnd() throws(BatchError) {
+        while let byte = try nextByte() {
+            if byte == Self.lf { line += 1; return }
+            if byte == Self.cr {
+                if try peekByte() == Self.lf { _ = try nextByte() }
+                line += 1
+                return
+            }
+        }
+        line += 1
     }
 
-    /// A field as UTF-8 text (header names, ids), bad bytes repaired.
-    static func string(_ field: String) -> String {
-        String(decoding: bytes(field), as: UTF8.self)
-    }
-
-    static func newlines(in field: String) -> Int {
-        var n = 0
-        for byte in field.utf8 where byte == 0x0A { n += 1 }
-        return n
+    /// Reads `bytes` again before the rest of the input.
+    private func restart(with bytes: [UInt8]) {
+        replay = bytes + replay[replayAt...]
+        replayAt = 0
     }
 }
 
-/// An `InputStream` over a file descriptor (a file, or standard input after a format sniff),
-/// counting the bytes it hands out.
-final class DescriptorInputStream: InputStream {
+/// The bytes of a file descriptor (a file, or standard input after a format sniff), read in
+/// chunks, the sniffed prefix first.
+struct DescriptorBytes {
     private let fd: Int32
-    private var pending: [UInt8]
-    private var pendingStart = 0
-    private var status: Stream.Status = .notOpen
+    private var buffer: [UInt8]
+    private var at = 0
     private var atEnd = false
-    private(set) var consumed = 0
-    private(set) var failure: BatchError?
 
     init(fd: Int32, prefix: [UInt8]) {
         self.fd = fd
-        pending = prefix
-        super.init(data: Data())
+        buffer = prefix
     }
 
-    override func open() { status = .open }
-    override func close() { status = .closed }
-    override var streamStatus: Stream.Status { status }
-    override var streamError: (any Error)? { failure }
-
-    /// True until the descriptor is known to be at its end: reads ahead when nothing is pending.
-    override var hasBytesAvailable: Bool {
-        if pendingStart < pending.count { return true }
-        if atEnd { return false }
-        refill()
-        return pendingStart < pending.count
+    mutating func next() throws(BatchError) -> UInt8? {
+        if at >= buffer.count { try refill() }
+        guard at < buffer.count else { return nil }
+        defer { at += 1 }
+        return buffer[at]
     }
 
-    override func read(_ buffer: UnsafeMutablePointer<UInt8>, maxLength len: Int) -> Int {
-        if pendingStart >= pending.count && !atEnd { refill() }
-        let n = min(len, pending.count - pendingStart)
-        guard n > 0 else { return failure == nil ? 0 : -1 }
-        pending.withUnsafeBufferPointer { all in
-            buffer.update(from: all.baseAddress! + pendingStart, count: n)
-        }
-        pendingStart += n
-        consumed += n
-        return n
+    mutating func peek() throws(BatchError) -> UInt8? {
+        if at >= buffer.count { try refill() }
+        return at < buffer.count ? buffer[at] : nil
     }
 
-    override func getBuffer(_ buffer: UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>, length len: UnsafeMutablePointer<Int>) -> Bool {
-        false
-    }
-
-    private func refill() {
-        pending = [UInt8](repeating: 0, count: 1 << 16)
-        pendingStart = 0
-        let got = pending.withUnsafeMutableBufferPointer { posixRead(fd, $0.baseAddress!, $0.count) }
-        if got < 0 {
-            failure = .readFailed(errno: errno)
-            atEnd = true
-            pending = []
-            return
-        }
-        pending.removeLast(pending.count - got)
+    private mutating func refill() throws(BatchError) {
+        guard !atEnd else { return }
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        let got = chunk.withUnsafeMutableBufferPointer { posixRead(fd, $0.baseAddress!, $0.count) }
+        if got < 0 { atEnd = true; throw .readFailed(errno: errno) }
         if got == 0 { atEnd = true }
+        chunk.removeLast(chunk.count - got)
+        buffer = chunk
+        at = 0
     }
 }
