@@ -228,6 +228,19 @@ struct RealNoteDiagnosisTests {
         #expect(report.diagnosisCodes == [code], "\(title)")
     }
 
+    /// Short forms of a problem list, each with the codes a coder gives it; a spinal stenosis with
+    /// no region named anywhere takes the Index's own default (M48.00), as spondylosis takes M47.9.
+    @Test("a problem list's short forms", arguments: [
+        ("Chronic LBP", ["G89.29", "M54.50"]),
+        ("CLBP", ["G89.29", "M54.50"]),
+        ("Pain in lower back", ["M54.50"]),
+        ("Spinal stenosis", ["M48.00"]),
+        ("Spinal stenosis with neurogenic claudication", ["M48.062"]),
+    ] as [(String, Set<String>)])
+    func shortForms(_ text: String, _ codes: Set<String>) throws {
+        #expect(try SharedLexicon.code("ASSESSMENT:  \(text).\n", date: "2025-01-15").diagnosisCodes == codes, "\(text)")
+    }
+
     @Test("the title forms do not fire beyond their words")
     func icdTitleLimits() throws {
         // The comma ends the denial only before a region written as the title writes it.
