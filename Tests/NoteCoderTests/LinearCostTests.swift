@@ -133,6 +133,7 @@ private enum FullLinking {
             let mine = distance(hit.range, mention.range)
             return rivals.contains { distance(hit.range, scan.mentions[$0].range) < mine } ? nil : (hit, i)
         }
+        let ownedHere = candidates
         if definition.multiple && !definition.numeric && !definition.levels {
             // A causal cue between a value and the mention gives the value to the cause, when the
             // mention keeps some value on its own side.
@@ -209,7 +210,18 @@ private enum FullLinking {
             (distance($0.element.hit.range, mention.range), $0.offset) < (distance($1.element.hit.range, mention.range), $1.offset)
         }.map(\.element.hit)
         if definition.numeric || definition.levels || definition.multiple { return ordered.map(\.range).sorted { $0.lowerBound < $1.lowerBound } }
-        return ordered.first.map { [$0.range] } ?? []
+        guard let nearest = ordered.first else { return [] }
+        // A list of sites joined to the nearest one (the concept's `per`): every owned site the
+        // list words chain to it, each site once.
+        guard lexicon.concepts[mention.concept].per == definition.id, nearest.sentence == mention.sentence else { return [nearest.range] }
+        let sites = ownedHere.map(\.hit).sorted { $0.range.lowerBound < $1.range.lowerBound }
+        guard let at = sites.firstIndex(where: { $0.range == nearest.range }) else { return [nearest.range] }
+        var first = at, last = at
+        while first > 0, AttributeLinker.joinsList(document.bytes, sites[first - 1].range.upperBound, sites[first].range.lowerBound) { first -= 1 }
+        while last + 1 < sites.count, AttributeLinker.joinsList(document.bytes, sites[last].range.upperBound, sites[last + 1].range.lowerBound) { last += 1 }
+        var result = [nearest]
+        for site in sites[first...last] where !result.contains(where: { $0.value == site.value }) { result.append(site) }
+        return result.map(\.range)
     }
 }
 

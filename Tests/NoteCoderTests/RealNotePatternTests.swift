@@ -241,6 +241,19 @@ struct RealNoteDiagnosisTests {
         #expect(try SharedLexicon.code("ASSESSMENT:  \(text).\n", date: "2025-01-15").diagnosisCodes == codes, "\(text)")
     }
 
+    /// A list of sites after one diagnosis names each site (mts-582 "migratory arthralgias
+    /// involving bilateral wrists, shoulders, elbows, knees, ankles"; mts-464 "arthralgias of her
+    /// knees and ankles"); a word other than a list word between two sites ends the list, and a
+    /// site named twice with two sides stays one site.
+    @Test("a diagnosis with a list of sites is coded at each", arguments: [
+        ("Osteoarthritis of the right knee and left hip", ["M17.11", "M16.12"]),
+        ("Arthralgias involving bilateral wrists, shoulders, and knees", ["M25.531", "M25.532", "M25.511", "M25.512", "M25.561", "M25.562"]),
+        ("Right knee osteoarthritis. Left ankle pain", ["M17.11", "M25.572"]),
+    ] as [(String, Set<String>)])
+    func siteLists(_ text: String, _ codes: Set<String>) throws {
+        #expect(try SharedLexicon.code("ASSESSMENT:  \(text).\n", date: "2025-01-15").diagnosisCodes == codes, "\(text)")
+    }
+
     @Test("the title forms do not fire beyond their words")
     func icdTitleLimits() throws {
         // The comma ends the denial only before a region written as the title writes it.

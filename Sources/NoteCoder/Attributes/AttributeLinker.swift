@@ -155,7 +155,53 @@ enum AttributeLinker {
             // Repeats are kept: "R splenius ..., L splenius" names the muscle on both sides.
             return candidates.map(\.hit).sorted { $0.range.lowerBound < $1.range.lowerBound }
         }
-        return candidates.first.map { [$0.hit] } ?? []
+        guard let nearest = candidates.first else { return [] }
+        if lexicon.concepts[mention.concept].per == attribute.id, nearest.hit.sentence == mention.sentence {
+            return coordinated(with: nearest, attributeIndex: attributeIndex, mentionIndex: mentionIndex, document: document,
+                               scan: scan, lexicon: lexicon, negated: negated, index: index)
+        }
+        return [nearest.hit]
+    }
+
+    /// "Osteoarthritis of the right knee and left hip", "arthralgias involving bilateral wrists,
+    /// shoulders, elbows, knees, ankles": the sites a list joins to the nearest one are the
+    /// mention's sites too, each coded on its own (the concept's `per`), not the first alone.
+    /// Only sites the mention owns in its sentence, and only across list words (a comma, "and",
+    /// "or", "&", "/", with sides and articles): any other word between two sites ends the list,
+    /// so "knee osteoarthritis and hip pain" keeps the hip with its pain.
+    static func coordinated(
+        with nearest: (hit: AttributeHit, index: Int), attributeIndex: Int, mentionIndex: Int, document: Document, scan: Scan,
+        lexicon: Lexicon, negated: Set<Int>, index: LinkIndex
+    ) -> [AttributeHit] {
+        let owned = ownedInSentence(attributeIndex, by: mentionIndex, every: true, scan: scan, lexicon: lexicon, negated: negated, index: index)
+        guard owned.count > 1 else { return [nearest.hit] }
+        let sorted = owned.sorted { $0.hit.range.lowerBound < $1.hit.range.lowerBound }
+        guard let at = sorted.firstIndex(where: { $0.index == nearest.index }) else { return [nearest.hit] }
+        let bytes = document.bytes
+        var first = at, last = at
+        while first > 0, joinsList(bytes, sorted[first - 1].hit.range.upperBound, sorted[first].hit.range.lowerBound) { first -= 1 }
+        while last + 1 < sorted.count, joinsList(bytes, sorted[last].hit.range.upperBound, sorted[last + 1].hit.range.lowerBound) { last += 1 }
+        // The nearest first: a finding's first value is the one its side and evidence read. A
+        // site named again ("right knee and left knee") is the same site, whose sides the
+        // nearest-value rule already reads; only other sites are added.
+        var result = [nearest.hit]
+        for other in sorted[first...last] where !result.contains(where: { $0.value == other.hit.value }) { result.append(other.hit) }
+        return result
+    }
+
+    /// The words between two sites are list words only.
+    static func joinsList(_ bytes: [UInt8], _ from: Int, _ to: Int) -> Bool {
+        guard from <= to, to - from <= 40 else { return false }
+        let gap = String(decoding: bytes[from..<to], as: UTF8.self).lowercased()
+        let joiners: Set<String> = ["and", "or", "&", "/", ","]
+        let fillers: Set<String> = ["the", "her", "his", "both", "bilateral", "right", "left", "r", "l", "rt", "lt"]
+        var joined = false
+        let words = gap.replacingOccurrences(of: ",", with: " , ").replacingOccurrences(of: "/", with: " / ")
+            .split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).map(String.init)
+        for word in words {
+            if joiners.contains(word) { joined = true } else if !fillers.contains(word) { return false }
+        }
+        return joined
     }
 
     /// Where a mention has values of its own and a causal cue ("secondary to", "due to") parts it
