@@ -282,6 +282,7 @@ struct RealNoteProcedureTests {
         ("A 22-gauge needle entered the joint space of the right knee and clear fluid was withdrawn.", "20610"),
         ("The right middle finger flexor sheath was injected with 0.5 mL of Depo-Medrol 40 mg/mL.", "20550"),
         ("The left carpal canal was entered and the steroid mixture deposited.", "20526"),
+        ("Injection into the medial aspect of the left heel using 1.0 cc of Celestone.", "20550"),
     ])
     func technique(_ sentence: String, code: String) throws {
         let report = try SharedLexicon.code("ASSESSMENT:  Right knee osteoarthritis. Right trigger finger. Left carpal tunnel syndrome.\nPROCEDURE:  \(sentence)", date: day)
