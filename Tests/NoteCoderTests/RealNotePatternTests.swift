@@ -233,6 +233,7 @@ struct RealNoteDiagnosisTests {
     @Test("a problem list's short forms", arguments: [
         ("Chronic LBP", ["G89.29", "M54.50"]),
         ("CLBP", ["G89.29", "M54.50"]),
+        ("Chronic left lower extremity pain", ["G89.29", "M79.605"]),
         ("Pain in lower back", ["M54.50"]),
         ("Spinal stenosis", ["M48.00"]),
         ("Spinal stenosis with neurogenic claudication", ["M48.062"]),
