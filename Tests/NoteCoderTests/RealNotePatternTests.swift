@@ -269,6 +269,34 @@ struct RealNoteDiagnosisTests {
         #expect(try SharedLexicon.code("ASSESSMENT:  Osteoarthritis of both hands.\n", date: day).diagnosisCodes == ["M19.041", "M19.042"])
     }
 
+    /// An operative report whose diagnoses and operation name one side is one operation on that
+    /// side (mts-1008); where they name both, an unsided diagnosis is still asked about.
+    @Test("an operation on one side gives that side to its unsided diagnoses")
+    func oneSidedOperation() throws {
+        let oneSide = try SharedLexicon.code("""
+            PREOPERATIVE DIAGNOSIS:  Rotator cuff tear, left.
+
+            POSTOPERATIVE DIAGNOSES:
+            1.  Sixty-percent rotator cuff tear, joint side.
+            2.  Impingement syndrome.
+
+            NAME OF OPERATION:
+            1.  Arthroscopic subacromial decompression.
+            """, date: day)
+        #expect(oneSide.diagnosisCodes.contains("M75.42"))
+        #expect(oneSide.queries.isEmpty)
+        let bothSides = try SharedLexicon.code("""
+            PREOPERATIVE DIAGNOSIS:  Rotator cuff tear, left; right carpal tunnel syndrome.
+
+            POSTOPERATIVE DIAGNOSES:
+            1.  Impingement syndrome.
+
+            NAME OF OPERATION:
+            1.  Arthroscopic subacromial decompression.
+            """, date: day)
+        #expect(bothSides.queries.contains { $0.kind == "laterality" })
+    }
+
     @Test("a paired site in the plural is both sides")
     func pluralSites() throws {
         let report = try SharedLexicon.code("ASSESSMENT:  Osteoarthritis of the knees.", date: day)

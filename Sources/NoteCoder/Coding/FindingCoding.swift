@@ -59,6 +59,30 @@ extension NoteRun {
         }
     }
 
+    /// An operative report whose diagnosis headings and operation titles name one side only
+    /// ("PREOPERATIVE DIAGNOSIS: Rotator cuff tear, left." over a postoperative "2. Impingement
+    /// syndrome.", mts-1008) is one operation on that side: a diagnosis listed there without a
+    /// side of its own takes it, where no site word carried the side for `sideFromNote` to read.
+    /// Both sides named anywhere in those headings, and nothing is given.
+    func sideFromOneSidedOperation(_ findings: inout [Finding], denied: Set<Int>) {
+        guard noteHasTag("operative"), let sideIndex = lexicon.attributeIndex["side"] else { return }
+        func listed(_ section: Int) -> Bool {
+            sectionHasTag(document.sections[section], "diagnosis") || sectionHasTag(document.sections[section], "title")
+        }
+        var sides: Set<String> = []
+        for (index, hit) in scan.attributes.enumerated() where hit.attribute == sideIndex && !denied.contains(index) {
+            guard listed(document.sentences[hit.sentence].section) else { continue }
+            sides.insert(lexicon.attributes[sideIndex].values[hit.value].value)
+        }
+        guard sides.count == 1, let side = sides.first, side == "right" || side == "left" else { return }
+        for f in findings.indices where findings[f].side == nil && findings[f].conflictingSides.isEmpty {
+            let concept = lexicon.concepts[findings[f].concept]
+            guard concept.kind == .condition, concept.attributes.contains("side"),
+                  findings[f].mentions.contains(where: { listed(document.sentences[scan.mentions[$0].sentence].section) }) else { continue }
+            findings[f].side = side
+        }
+    }
+
     /// A finding whose site the note names with one side only, wherever it names it ("left
     /// shoulder pain" in the history, "2. Degenerative arthritis of the AC joint, left shoulder"),
     /// takes that side when its own words give none ("1. Partial rotator cuff tear with

@@ -205,6 +205,7 @@ struct NoteRun {
         shareSides(&findings)
         sideFromOperation(&findings)
         sideFromNote(&findings, denied: deniedAttributes)
+        sideFromOneSidedOperation(&findings, denied: deniedAttributes)
 
         // Codes per finding.
         var outcomes: [RuleOutcome?] = findings.map { CodeSelector.select(for: $0, lexicon: lexicon, day: day, icd: icd) }
