@@ -63,18 +63,22 @@ extension NoteRun {
     /// ("PREOPERATIVE DIAGNOSIS: Rotator cuff tear, left." over a postoperative "2. Impingement
     /// syndrome.", mts-1008) is one operation on that side: a diagnosis listed there without a
     /// side of its own takes it, where no site word carried the side for `sideFromNote` to read.
-    /// Both sides named anywhere in those headings, and nothing is given.
+    /// Where the headings or the rest of the note name the other side too, nothing is given.
     func sideFromOneSidedOperation(_ findings: inout [Finding], denied: Set<Int>) {
         guard noteHasTag("operative"), let sideIndex = lexicon.attributeIndex["side"] else { return }
         func listed(_ section: Int) -> Bool {
             sectionHasTag(document.sections[section], "diagnosis") || sectionHasTag(document.sections[section], "title")
         }
-        var sides: Set<String> = []
+        // The headings' side, and every side the rest of the note gives (a relative's aside):
+        // "Right shoulder pain" in the history against a left operation is for the surgeon to settle.
+        var sides: Set<String> = [], elsewhere: Set<String> = []
         for (index, hit) in scan.attributes.enumerated() where hit.attribute == sideIndex && !denied.contains(index) {
-            guard listed(document.sentences[hit.sentence].section) else { continue }
-            sides.insert(lexicon.attributes[sideIndex].values[hit.value].value)
+            let section = document.sections[document.sentences[hit.sentence].section]
+            if let definition = section.definition, lexicon.sections[definition].implies == .other { continue }
+            let value = lexicon.attributes[sideIndex].values[hit.value].value
+            if listed(document.sentences[hit.sentence].section) { sides.insert(value) } else { elsewhere.insert(value) }
         }
-        guard sides.count == 1, let side = sides.first, side == "right" || side == "left" else { return }
+        guard sides.count == 1, let side = sides.first, side == "right" || side == "left", elsewhere.isSubset(of: sides) else { return }
         for f in findings.indices where findings[f].side == nil && findings[f].conflictingSides.isEmpty {
             let concept = lexicon.concepts[findings[f].concept]
             guard concept.kind == .condition, concept.attributes.contains("side"),
