@@ -178,6 +178,13 @@ struct BatchInputTests {
         let errors = try Self.errors(folder, stem: "later")
         #expect(errors.map { Array($0.prefix(4)) } == [["b1", "1", "2", "broken-record"], ["right\"", "2", "5", "broken-record"]])
         #expect(errors.first?.last?.contains("any rows on lines 3-4 were read into its quoted field") == true, "\(errors)")
+        // A row whose first field crosses a line and whose next field never closes: what follows its
+        // first line is read again as it was written, the rows it took come back, no row is invented.
+        let twoFields = try folder.write("two.csv", "id,text,extra\nb1,\"two\nlines\",\"never closed\nb2,Cervicalgia.,x\n")
+        let again = try BatchFixture.run(twoFields.path, in: folder, stem: "two")
+        #expect(try BatchFixture.reports(BatchFixture.outputs(folder, stem: "two").results).map(\.id) == ["b2"])
+        #expect(again.summary.coded == 1)
+        #expect(try Self.errors(folder, stem: "two").map { Array($0.prefix(4)) } == [["b1", "1", "2", "broken-record"], ["lines\"", "2", "3", "broken-record"]])
     }
 
     @Test("CSV: rows ended by CR alone, as old exports write them")

@@ -124,6 +124,10 @@ final class CSVRowScanner {
     /// Bytes handed back to be read again (a row left open at the end of the input).
     private var replay: [UInt8] = []
     private var replayAt = 0
+    /// The current row's bytes after its first line end, kept from the moment a quoted field
+    /// crosses that line end, to be read again if a quote of the row never closes.
+    private var captured: [UInt8] = []
+    private var capturing = false
     /// The line the next byte is on.
     private var line = 1
     private(set) var consumed = 0
@@ -133,12 +137,16 @@ final class CSVRowScanner {
     }
 
     private func nextByte() throws(BatchError) -> UInt8? {
+        let byte: UInt8
         if replayAt < replay.count {
-            defer { replayAt += 1 }
-            return replay[replayAt]
+            byte = replay[replayAt]
+            replayAt += 1
+        } else {
+            guard let read = try source.next() else { return nil }
+            consumed += 1
+            byte = read
         }
-        guard let byte = try source.next() else { return nil }
-        consumed += 1
+        if capturing { captured.append(byte) }
         return byte
     }
 
@@ -150,9 +158,8 @@ final class CSVRowScanner {
     /// The next row, or nil at the end of the input.
     func next() throws(BatchError) -> Row? {
         let firstLine = line
-        // The row's raw bytes after its first line end, kept only while a quote is open, to be
-        // read again if the quote never closes.
-        var raw: [UInt8] = []
+        captured = []
+        capturing = false
         var fields: [[UInt8]] = []
         var field: [UInt8] = []
         var quotedFirst = false
@@ -161,27 +168,24 @@ final class CSVRowScanner {
             if fields.isEmpty && field.isEmpty && byte == Self.quote { quotedFirst = true }
             if byte == Self.quote && field.isEmpty {
                 // A quoted field: to its closing quote.
-                var pastFirstLine = false
                 while true {
                     guard let inner = try nextByte() else {
                         // Open at the end of the input: report the row's first line, read the rest again.
-                        if pastFirstLine { restart(with: raw) }
+                        if capturing { restart(with: captured) }
                         let lastLine = firstLine
                         line = firstLine + 1
                         return Row(content: .malformed(leading: fields), firstLine: firstLine, lastLine: lastLine,
                                    problem: "a quote opened in field \(fields.count + 1) is never closed", quotedFirst: quotedFirst)
                     }
-                    if pastFirstLine { raw.append(inner) }
                     let crAlone = inner == Self.cr ? try peekByte() != Self.lf : false
                     if inner == Self.lf || crAlone {
                         line += 1
-                        pastFirstLine = true
+                        capturing = true
                     }
                     if inner != Self.quote { field.append(inner); continue }
                     let after = try peekByte()
                     if after == Self.quote {
                         _ = try nextByte()
-                        if pastFirstLine { raw.append(Self.quote) }
                         field.append(Self.quote)
                         continue
                     }
@@ -238,6 +242,8 @@ final class CSVRowScanner {
     private func restart(with bytes: [UInt8]) {
         replay = bytes + replay[replayAt...]
         replayAt = 0
+        capturing = false
+        captured = []
     }
 }
 
