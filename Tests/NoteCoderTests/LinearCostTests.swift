@@ -216,9 +216,10 @@ private enum FullLinking {
         guard lexicon.concepts[mention.concept].per == definition.id, nearest.sentence == mention.sentence else { return [nearest.range] }
         let sites = ownedHere.map(\.hit).sorted { $0.range.lowerBound < $1.range.lowerBound }
         guard let at = sites.firstIndex(where: { $0.range == nearest.range }) else { return [nearest.range] }
+        let sides = AttributeLinker.sideRanges(in: nearest.sentence, scan: scan, lexicon: lexicon)
         var first = at, last = at
-        while first > 0, AttributeLinker.joinsList(document.bytes, sites[first - 1].range.upperBound, sites[first].range.lowerBound) { first -= 1 }
-        while last + 1 < sites.count, AttributeLinker.joinsList(document.bytes, sites[last].range.upperBound, sites[last + 1].range.lowerBound) { last += 1 }
+        while first > 0, AttributeLinker.joinsList(document.bytes, sites[first - 1].range.upperBound, sites[first].range.lowerBound, sides: sides) { first -= 1 }
+        while last + 1 < sites.count, AttributeLinker.joinsList(document.bytes, sites[last].range.upperBound, sites[last + 1].range.lowerBound, sides: sides) { last += 1 }
         var result = [nearest]
         for site in sites[first...last] where !result.contains(where: { $0.value == site.value }) { result.append(site) }
         return result.map(\.range)

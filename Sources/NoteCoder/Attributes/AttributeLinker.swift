@@ -178,9 +178,10 @@ enum AttributeLinker {
         let sorted = owned.sorted { $0.hit.range.lowerBound < $1.hit.range.lowerBound }
         guard let at = sorted.firstIndex(where: { $0.index == nearest.index }) else { return [nearest.hit] }
         let bytes = document.bytes
+        let sides = sideRanges(in: nearest.hit.sentence, scan: scan, lexicon: lexicon)
         var first = at, last = at
-        while first > 0, joinsList(bytes, sorted[first - 1].hit.range.upperBound, sorted[first].hit.range.lowerBound) { first -= 1 }
-        while last + 1 < sorted.count, joinsList(bytes, sorted[last].hit.range.upperBound, sorted[last + 1].hit.range.lowerBound) { last += 1 }
+        while first > 0, joinsList(bytes, sorted[first - 1].hit.range.upperBound, sorted[first].hit.range.lowerBound, sides: sides) { first -= 1 }
+        while last + 1 < sorted.count, joinsList(bytes, sorted[last].hit.range.upperBound, sorted[last + 1].hit.range.lowerBound, sides: sides) { last += 1 }
         // The nearest first: a finding's first value is the one its side and evidence read. A
         // site named again ("right knee and left knee") is the same site, whose sides the
         // nearest-value rule already reads; only other sites are added.
@@ -189,17 +190,28 @@ enum AttributeLinker {
         return result
     }
 
-    /// The words between two sites are list words only.
-    static func joinsList(_ bytes: [UInt8], _ from: Int, _ to: Int) -> Bool {
+    /// Where the lexicon's side words stand in a sentence: a list of sites may carry them.
+    static func sideRanges(in sentence: Int, scan: Scan, lexicon: Lexicon) -> [Range<Int>] {
+        guard let side = lexicon.attributeIndex["side"] else { return [] }
+        return LinkIndex.hits(of: side, sentence: sentence, scan: scan).map { scan.attributes[$0].range }
+    }
+
+    /// The words between two sites are list words only: a joiner (comma, "and", "or", "&", "/"),
+    /// an article, and the side words the lexicon found there ("right knee and left hip").
+    static func joinsList(_ bytes: [UInt8], _ from: Int, _ to: Int, sides: [Range<Int>]) -> Bool {
         guard from <= to, to - from <= 40 else { return false }
-        let gap = String(decoding: bytes[from..<to], as: UTF8.self).lowercased()
+        var gap = Array(bytes[from..<to])
+        for side in sides where side.overlaps(from..<to) {
+            for i in max(side.lowerBound, from)..<min(side.upperBound, to) { gap[i - from] = 0x20 }
+        }
         let joiners: Set<String> = ["and", "or", "&", "/", ","]
-        let fillers: Set<String> = ["the", "her", "his", "both", "bilateral", "right", "left", "r", "l", "rt", "lt"]
-        var joined = false
-        let words = gap.replacingOccurrences(of: ",", with: " , ").replacingOccurrences(of: "/", with: " / ")
+        let articles: Set<String> = ["the", "her", "his"]
+        let words = String(decoding: gap, as: UTF8.self).lowercased()
+            .replacingOccurrences(of: ",", with: " , ").replacingOccurrences(of: "/", with: " / ")
             .split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).map(String.init)
+        var joined = false
         for word in words {
-            if joiners.contains(word) { joined = true } else if !fillers.contains(word) { return false }
+            if joiners.contains(word) { joined = true } else if !articles.contains(word) { return false }
         }
         return joined
     }
