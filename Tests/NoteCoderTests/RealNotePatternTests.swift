@@ -303,6 +303,45 @@ struct RealNoteDiagnosisTests {
         #expect(report.diagnosisCodes == ["M17.0"])
         #expect(report.queries.isEmpty)
     }
+
+    @Test("a diagnosis told at two regions in one sentence keeps each region's own words (mts-229)")
+    func regionsOfOneSentence() throws {
+        let report = try SharedLexicon.code("""
+            IMPRESSION:  (1)  Cervical spondylosis. (2)  Lumbar degenerative disc disease with disc bulges with chronic myofascial pain disorder.
+            OPINION AND SUMMARY:  His MRIs of the cervical and lumbar spine revealed degenerative disc disease and disc bulges in both the cervical spine and the lumbar spine.
+            """, date: day)
+        // Lumbar disc degeneration, not the cervical code the summary's other region would give it;
+        // "chronic myofascial pain" is the myofascial diagnosis, with no G89 code beside it.
+        #expect(report.diagnosisCodes.contains("M51.369"))
+        #expect(!report.diagnosisCodes.contains { $0.hasPrefix("M50.") })
+        #expect(report.diagnosisCodes.contains("M79.18"))
+        #expect(!report.diagnosisCodes.contains("G89.29"))
+        // Both regions under the heading are both coded.
+        let both = try SharedLexicon.code("IMPRESSION:  Degenerative disc disease in both the cervical spine and the lumbar spine.", date: day)
+        #expect(both.diagnosisCodes.contains("M50.30"))
+        #expect(both.diagnosisCodes.contains("M51.369"))
+    }
+
+    @Test("a follow-up's status line and a medicolegal report's future care are not procedures done today")
+    func earlierAndFutureProcedures() throws {
+        let status = try SharedLexicon.code("""
+            ASSESSMENT:
+            1.  Low back syndrome with lumbar spinal stenosis.
+            2.  Improved, spinal right L3-S1 radiofrequency ablation.
+            3.  Right sacroiliac joint sprain/strain, symptomatic.
+            """, date: day)
+        #expect(status.procedureCodes.isEmpty)
+        #expect(status.excludedReasons("facet-radiofrequency-ablation") == ["historical"])
+        let future = try SharedLexicon.code("""
+            FUTURE MEDICAL CARE:  Also, epidural steroid injections in the cervical and lumbar spines should be considered an option for him if he should change his mind.
+            """, date: day)
+        #expect(future.procedureCodes.isEmpty)
+        let today = try SharedLexicon.code("""
+            PROCEDURE:  Right L3, L4 and L5 medial branch radiofrequency ablation under fluoroscopy.
+            INDICATION:  Lumbar spondylosis; good relief from the diagnostic medial branch blocks.
+            """, date: day)
+        #expect(today.procedureCodes.contains("64635"))
+    }
 }
 
 @Suite("Real notes: procedures told as technique, and a surgeon's blocks")

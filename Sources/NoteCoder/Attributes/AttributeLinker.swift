@@ -43,6 +43,8 @@ enum AttributeLinker {
                 let siteKey = site.map { String($0.value) } ?? "-"
                 let key = "\(mention.concept)|\(siteKey)"
                 let side = site?.side ?? mentionSide
+                let values = sites.count > 1 && concept.kind == .condition
+                    ? ownValues(values, site: site, others: sites, per: concept.per, lexicon: lexicon) : values
                 if let existing = grouped[key] {
                     findings[existing].mentions.append(mentionIndex)
                     for (name, list) in values {
@@ -95,6 +97,27 @@ enum AttributeLinker {
             lexicon.concepts[finding.concept].per == nil || !isVague(finding)
                 || !findings.contains { $0.concept == finding.concept && moreSited($0, than: finding) && (finding.site == nil || isStated($0) || !isStated(finding)) && restates(finding, $0) }
         }
+    }
+
+    /// A condition told at several sites in one sentence ("degenerative disc disease in both the
+    /// cervical spine and the lumbar spine") is one finding per site; a value of another attribute
+    /// read from the very words of a site in another area of the body (the region "cervical" the
+    /// broader spine-area attribute reads in "the cervical spine") is that site's, not this one's,
+    /// or the lumbar finding would be coded at the cervical region. A region word written once
+    /// for levels of its own area ("lumbosacral spondylosis (facet arthropathy L4-5 and L5-S1)")
+    /// stays with every level; values from other sentences are left as found.
+    static func ownValues(_ values: [String: [LinkedValue]], site: LinkedValue?, others: [LinkedValue?], per: String?, lexicon: Lexicon) -> [String: [LinkedValue]] {
+        guard let site, let per, let siteAttribute = lexicon.attribute(per),
+              let ownArea = siteAttribute.values[site.value].properties["area"] else { return values }
+        let elsewhere = others.compactMap { $0 }.filter {
+            siteAttribute.values[$0.value].properties["area"].map { $0 != ownArea } ?? false
+        }.map(\.range)
+        guard !elsewhere.isEmpty else { return values }
+        var own = values
+        for (name, list) in values where name != per {
+            own[name] = list.filter { value in value.inferred || !elsewhere.contains(where: { $0.overlaps(value.range) }) }
+        }
+        return own
     }
 
     /// Sides from several mentions: for a condition, right here and left there is both sides;
