@@ -60,6 +60,10 @@ evaluate: build
 	$(BIN) evaluate Corpus/real/dev
 	@echo; echo '$(BIN) evaluate Corpus/real/validation   (never tuned to: see Corpus/real/README.md)'
 	$(BIN) evaluate Corpus/real/validation
+	@echo; echo '$(BIN) evaluate Corpus/synthetic/dev'
+	$(BIN) evaluate Corpus/synthetic/dev
+	@echo; echo '$(BIN) evaluate Corpus/synthetic/validation   (never read: see Corpus/synthetic/README.md)'
+	$(BIN) evaluate Corpus/synthetic/validation
 	@if [ -d "$(SHARED)/corpus/mtsamples-dev" ]; then \
 		echo; echo '$(BIN) evaluate $(SHARED)/corpus/mtsamples-dev'; \
 		$(BIN) evaluate "$(SHARED)/corpus/mtsamples-dev"; \

@@ -395,28 +395,31 @@ struct RealNoteProcedureTests {
     }
 }
 
-/// The committed floor under the figures on the real notes, dev and validation parts
-/// (Corpus/real/README.md): each can only go up, and the README gives both.
-@Suite("Real notes: figures against the committed baseline")
+/// The committed floor under the figures on the real notes (Corpus/real/README.md) and on the
+/// coder-written wording suites (Corpus/synthetic/README.md), dev and validation parts: each can
+/// only go up, and the READMEs give both.
+@Suite("Real notes and wording suites: figures against the committed baseline")
 struct RealCorpusBaselineTests {
     struct Floor: Codable { var diagnosesF1: Double; var proceduresF1: Double; var pairsF1: Double; var queriesF1: Double; var notes: Int }
 
-    static func evaluate(_ part: String) throws -> EvaluationResult {
+    static func evaluate(_ set: String) throws -> EvaluationResult {
         let engine = try SharedLexicon.engine()
         let matcher = engine.lexicon.makeMatcher()
         return try Evaluator().evaluate(
-            set: TestRepository.corpus.appendingPathComponent("real/\(part)"), scopeFile: TestRepository.lexicons.appendingPathComponent("scope.yaml")
+            set: TestRepository.corpus.appendingPathComponent(set), scopeFile: TestRepository.lexicons.appendingPathComponent("scope.yaml")
         ) { id, text, date in
             CodedNote(report: try engine.code(Note(id: id, text: text, dateOfService: date.flatMap(Day.init(iso:))), matcher: matcher))
         }
     }
 
-    @Test("no figure drops below its baseline", arguments: ["dev", "validation"])
-    func holds(_ part: String) throws {
-        let floors = try JSONDecoder().decode([String: Floor].self, from: Data(contentsOf: TestRepository.fixtures.appendingPathComponent("real-baseline.json")))
+    @Test("no figure drops below its baseline", arguments: [
+        ("real", "dev"), ("real", "validation"), ("synthetic", "dev"), ("synthetic", "validation"),
+    ])
+    func holds(_ corpus: String, _ part: String) throws {
+        let floors = try JSONDecoder().decode([String: Floor].self, from: Data(contentsOf: TestRepository.fixtures.appendingPathComponent("\(corpus)-baseline.json")))
         let floor = try #require(floors[part])
-        let result = try Self.evaluate(part)
-        #expect(result.notes == floor.notes, "Corpus/real/\(part) holds \(result.notes) notes; the baseline was measured on \(floor.notes)")
+        let result = try Self.evaluate("\(corpus)/\(part)")
+        #expect(result.notes == floor.notes, "Corpus/\(corpus)/\(part) holds \(result.notes) notes; the baseline was measured on \(floor.notes)")
         let tolerance = 0.0005
         #expect(result.diagnoses.f1 >= floor.diagnosesF1 - tolerance, "diagnoses F1 \(result.diagnoses.f1) < \(floor.diagnosesF1)")
         #expect(result.procedures.f1 >= floor.proceduresF1 - tolerance, "procedures F1 \(result.procedures.f1) < \(floor.proceduresF1)")
