@@ -322,6 +322,46 @@ struct RealNoteDiagnosisTests {
         #expect(both.diagnosisCodes.contains("M51.369"))
     }
 
+    @Test("back pain with no region of its own is dorsalgia, and gives way to the region named")
+    func backPainWithoutRegion() throws {
+        let plain = try SharedLexicon.code("DIAGNOSES:\n1.  Hypertension.\n2.  Severe backache.", date: day)
+        #expect(plain.diagnosisCodes == ["M54.9"])
+        let named = try SharedLexicon.code("IMPRESSION:  Back pain. Low back pain with muscle spasm.", date: day)
+        #expect(named.diagnosisCodes == ["M54.50"])
+        // A region the sentence's own spine words give it.
+        let thoracic = try SharedLexicon.code("IMPRESSION:  Back pain at the thoracic spine, T7-8.", date: day)
+        #expect(thoracic.diagnosisCodes == ["M54.6"])
+    }
+
+    @Test("a diagnosis whose words hold a symptom's is one diagnosis, not two")
+    func absorbedSymptoms() throws {
+        let neck = try SharedLexicon.code("DIAGNOSIS: Cervical spondylosis with left-sided facet-mediated neck pain.", date: day)
+        #expect(neck.diagnosisCodes == ["M47.812"])
+        let hands = try SharedLexicon.code("IMPRESSION: Erosive osteoarthritis of both hands (PIP and DIP joints).", date: day)
+        #expect(hands.diagnosisCodes == ["M15.4"])
+        // Neck pain named on its own beside the spondylosis is still coded.
+        let both = try SharedLexicon.code("IMPRESSION: 1. Cervical spondylosis. 2. Neck pain.", date: day)
+        #expect(both.diagnosisCodes == ["M47.812", "M54.2"])
+    }
+
+    @Test("a procedure report's headings as templates write them")
+    func procedureReportHeadings() throws {
+        let report = try SharedLexicon.code("""
+            PROCEDURE NOTE - INTERVENTIONAL PAIN MANAGEMENT
+
+            PRE- AND POSTPROCEDURE DIAGNOSES:
+            1. Lumbar postlaminectomy syndrome.
+
+            PROCEDURE: Caudal epidural steroid injection with fluoroscopic guidance.
+
+            INDICATIONS: He had a caudal epidural injection in 06/2024 with 60% relief, and a right L4-L5 radiofrequency ablation in 04/2023.
+
+            TECHNIQUE: The sacral hiatus was confirmed with lateral fluoroscopy and the solution injected.
+            """, date: day)
+        #expect(report.diagnosisCodes == ["M96.1"])
+        #expect(report.procedureCodes == ["62323"])
+    }
+
     @Test("a follow-up's status line and a medicolegal report's future care are not procedures done today")
     func earlierAndFutureProcedures() throws {
         let status = try SharedLexicon.code("""

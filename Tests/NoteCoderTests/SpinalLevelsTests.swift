@@ -36,6 +36,18 @@ import Testing
         #expect(parse("L5").jointCount == 1)
     }
 
+    @Test("nerves and the joints they supply, written together, are the same joints")
+    func nervesBesideTheirJoints() {
+        // Lumbar: the L2 and L3 medial branches supply L3-4, L3 and L4 supply L4-5.
+        #expect(parse("Left L2, L3 and L4 medial branch blocks (left L3-L4 and L4-L5 facet joint nerves)").jointCount == 2)
+        #expect(parse("L4-5 and L5-S1 facet joints (L3 and L4 medial branches and L5 dorsal rami)").jointCount == 2)
+        // Neck: C3 and C4 supply C3-4.
+        #expect(parse("Left C3, C4, C5, C6 medial branches (left C3-4, C4-5, C5-6 facet joints)").jointCount == 3)
+        // Nerves that supply a joint the note does not name add it.
+        #expect(parse("L2, L3 and L4 medial branches; L4-L5").jointCount == 2)
+        #expect(parse("L2, L3 and L4 medial branches; L5-S1").jointCount == 3)
+    }
+
     @Test("a thoracic vertebra of two digits is not a compact segment")
     func twoDigitThoracic() {
         #expect(parse("T12").names == ["T12"])

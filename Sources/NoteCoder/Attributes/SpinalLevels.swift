@@ -29,13 +29,16 @@ public struct SpinalLevels: Sendable, Equatable {
     public var levelCount: Int { vertebrae.union(segments).count }
 
     /// Joints (facet joints, interspaces): a segment is one joint; vertebrae written alone are
-    /// nerves, and two adjacent nerves supply one joint (medial branches L3 and L4: the L4-5
-    /// joint), so a run of n nerves is n − 1 joints. A single nerve counts as one.
+    /// nerves, and two adjacent nerves supply one joint, so a run of n nerves is n − 1 joints. A
+    /// single nerve counts as one. Which joint matters where the note also names the joints
+    /// ("left L2, L3 and L4 medial branch blocks (left L3-L4 and L4-L5 facet joint nerves)"): in
+    /// the thoracic and lumbar spine the medial branches of L3 and L4 supply the L4-5 joint, the
+    /// one below the upper nerve's vertebra; in the neck C3 and C4 supply the C3-4 joint.
     public var jointCount: Int {
         var joints = segments
         let paired = vertebrae.filter { vertebrae.contains($0 + 1) }
         if vertebrae.count >= 2 && !paired.isEmpty {
-            joints.formUnion(paired)
+            joints.formUnion(paired.map { $0 >= Self.firstThoracic ? $0 + 1 : $0 })
         } else {
             joints.formUnion(vertebrae)
         }
@@ -49,6 +52,9 @@ public struct SpinalLevels: Sendable, Equatable {
             segment ? Self.name(at) + "-" + Self.name(at + 1) : Self.name(at)
         }
     }
+
+    /// T1's position: from here down a medial branch supplies the joint below its vertebra.
+    static let firstThoracic = 8
 
     static func name(_ at: Int) -> String {
         switch at {

@@ -151,6 +151,8 @@ public struct ConceptDefinition: Sendable {
     /// A suppressor that takes this attribute suppresses only where its finding holds a value of it.
     public var suppressedWhenHolding: String? = nil
     public var explainedBy: [String] = []
+    /// Concepts whose mention inside one of this concept's is part of it (`absorbs` in the lexicon).
+    public var absorbs: [String] = []
     public var symptom: Bool = false
     /// A reading that finds nothing ("No acute disease in the lumbar spine"): under a test
     /// report's diagnosis heading, the reason for the test is then coded.

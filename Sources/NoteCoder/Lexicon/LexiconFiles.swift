@@ -178,6 +178,10 @@ struct ConceptFile: Codable {
         /// this one is due to them ("low back pain due to lumbar spondylosis"); otherwise both
         /// are coded, as ICD-10-CM has no Excludes1 note between them.
         var explainedBy: [String]?
+        /// Conditions: concepts whose words this one's mention can hold ("facet-mediated neck pain"
+        /// holds "neck pain", "erosive osteoarthritis" holds "osteoarthritis"): a mention of one of
+        /// them lying inside a mention of this one is part of it, not a diagnosis of its own.
+        var absorbs: [String]?
         /// Conditions: a symptom (pain by site) rather than a diagnosis. Where a note states its
         /// diagnoses under a heading, a symptom named only elsewhere is not coded.
         var symptom: Bool?

@@ -286,13 +286,13 @@ struct LexiconLoader {
                     reach: concept.reach ?? [:], rules: rules, alsoRules: alsoRules, per: concept.per, site: site, supports: concept.supports ?? [],
                     indicationQuery: concept.indicationQuery ?? true, suppressedBy: concept.suppressedBy ?? [],
                     suppressedWhenHolding: concept.suppressedWhenHolding,
-                    explainedBy: concept.explainedBy ?? [], symptom: concept.symptom ?? false, normalReading: concept.normalReading ?? false, location: location))
+                    explainedBy: concept.explainedBy ?? [], absorbs: concept.absorbs ?? [], symptom: concept.symptom ?? false, normalReading: concept.normalReading ?? false, location: location))
                 examples.append(ExampleSet(group: .concept, index: definitions.count - 1, id: concept.id, location: location, examples: concept.examples))
             }
         }
         let ids = Set(definitions.map(\.id))
         for concept in definitions {
-            for reference in concept.supports + concept.suppressedBy + concept.explainedBy where !ids.contains(reference) {
+            for reference in concept.supports + concept.suppressedBy + concept.explainedBy + concept.absorbs where !ids.contains(reference) {
                 problems.append(LexiconProblem(file: concept.location.file, line: concept.location.line, entry: concept.id, message: "refers to unknown concept '\(reference)'"))
             }
         }

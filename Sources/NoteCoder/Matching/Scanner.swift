@@ -24,6 +24,23 @@ enum Scanner {
             lexicon.concepts[hit.concept].kind == .condition
                 && procedureRanges.contains { $0.lowerBound <= hit.range.lowerBound && hit.range.upperBound <= $0.upperBound }
         }
+        // A condition named inside a longer condition that holds its words ("neck pain" in
+        // "facet-mediated neck pain", `absorbs`) is part of that diagnosis.
+        // One pass in text order, holding only the absorbing mentions still open, so the cost
+        // stays linear in the note however often the phrase repeats.
+        hits.sort { ($0.range.lowerBound, -$0.range.count, $0.concept) < ($1.range.lowerBound, -$1.range.count, $1.concept) }
+        if hits.contains(where: { !lexicon.concepts[$0.concept].absorbs.isEmpty }) {
+            var open: [(concept: Int, range: Range<Int>)] = []
+            hits = hits.filter { hit in
+                open.removeAll { $0.range.upperBound <= hit.range.lowerBound }
+                let id = lexicon.concepts[hit.concept].id
+                let inside = open.contains { outer in
+                    outer.range != hit.range && hit.range.upperBound <= outer.range.upperBound && lexicon.concepts[outer.concept].absorbs.contains(id)
+                }
+                if !inside && !lexicon.concepts[hit.concept].absorbs.isEmpty { open.append(hit) }
+                return !inside
+            }
+        }
         hits.sort { ($0.range.lowerBound, $0.concept) < ($1.range.lowerBound, $1.concept) }
         return Concepts(hits: hits, starts: starts)
     }
