@@ -20,12 +20,13 @@ BIN := $(SCRATCH)/release/notecoder
 SHARED ?= ../shared
 NOTE ?= Examples/sample-note.txt
 
-.PHONY: help demo build test browser-test check evaluate context bench clean
+.PHONY: help demo build test browser-test fhir-test check evaluate context bench clean
 
 help:
 	@echo "make demo      set up, build release, print the report for $(NOTE)"
 	@echo "make test      run all tests (swift test)"
 	@echo "make browser-test  the web page in headless Chromium (installed from Debian when missing)"
+	@echo "make fhir-test the FHIR R4 Claim bundles of every annotated note, validated with fhir.resources (installed in .venv-fhir/ when missing)"
 	@echo "make build     set up and build release only ($(BIN))"
 	@echo "make check     lexicon check: patterns compile, examples hold, codes exist"
 	@echo "make evaluate  score the engine on Corpus/ (and $(SHARED)/corpus/mtsamples-dev when present)"
@@ -100,3 +101,6 @@ spark-test:
 
 spark-bench:
 	@SHARED="$(SHARED)" scripts/spark-bench.sh
+
+fhir-test:
+	scripts/fhir-test.sh

@@ -31,7 +31,7 @@ struct Batch: ParsableCommand {
     @Option(name: .long, help: "The results file (default: standard output).")
     var out: String?
 
-    @Option(name: .long, help: "jsonl (one report a line) or csv (one row per code line); default: csv when --out ends in .csv, else jsonl.")
+    @Option(name: .long, help: "jsonl (one report a line), csv (one row per code line), claim-csv (one row per claim service line, 837P-shaped) or fhir (one FHIR R4 Bundle a line: a draft Claim and its query Tasks); default: csv when --out ends in .csv, else jsonl.")
     var format: ResultsFormat?
 
     @Option(name: .customLong("input-format"), help: "auto, folder, jsonl, fhir or csv (auto: by the path; standard input is sniffed).")
@@ -91,8 +91,8 @@ struct Batch: ParsableCommand {
         if resume && out == nil { throw ValidationError("--resume needs --out: it continues the results file of an earlier run") }
         if noQueries && queries != nil { throw ValidationError("--queries and --no-queries contradict each other") }
         if firstRecord < 1 { throw ValidationError("--first-record must be at least 1") }
-        if inlineErrors && format == .csv {
-            throw ValidationError("--errors inline writes error lines among JSON Lines results; it cannot go with --format csv")
+        if inlineErrors, let format, format == .csv || format == .claimCSV {
+            throw ValidationError("--errors inline writes error lines among JSON Lines results; it cannot go with --format \(format.rawValue)")
         }
         if inlineErrors && format == nil && (out?.lowercased().hasSuffix(".csv") ?? false) {
             throw ValidationError("--errors inline writes JSON Lines; with --out \(out ?? "") add --format jsonl")
@@ -101,8 +101,7 @@ struct Batch: ParsableCommand {
     }
 
     func run() throws {
-        let format: BatchOutputFormat = format.map { $0 == .csv ? .csv : .jsonl }
-            ?? ((out?.lowercased().hasSuffix(".csv") ?? false) ? .csv : .jsonl)
+        let format: BatchOutputFormat = format.map(\.output) ?? ((out?.lowercased().hasSuffix(".csv") ?? false) ? .csv : .jsonl)
         let stem = out.map { path -> String in
             let url = URL(fileURLWithPath: path)
             return url.pathExtension.isEmpty ? path : url.deletingPathExtension().path
@@ -171,6 +170,17 @@ struct Batch: ParsableCommand {
 
 enum ResultsFormat: String, ExpressibleByArgument, CaseIterable {
     case jsonl, csv
+    case claimCSV = "claim-csv"
+    case fhir
+
+    var output: BatchOutputFormat {
+        switch self {
+        case .jsonl: .jsonl
+        case .csv: .csv
+        case .claimCSV: .claimCSV
+        case .fhir: .fhir
+        }
+    }
 }
 
 enum InputFormat: String, ExpressibleByArgument, CaseIterable {

@@ -12,8 +12,8 @@ struct Suggest: ParsableCommand {
             transform: Day.argument)
     var date: Day?
 
-    @Option(name: .long, help: "text or json.")
-    var format: OutputFormat = .text
+    @Option(name: .long, help: "text, json, fhir (a FHIR R4 Bundle: the draft Claim and a Task per query) or claim-csv (one row per claim service line, 837P-shaped).")
+    var format: SuggestFormat = .text
 
     @OptionGroup var timeLimit: TimeLimitOption
 
@@ -34,6 +34,13 @@ struct Suggest: ParsableCommand {
         switch format {
         case .text: Console.write(report.text())
         case .json: Console.write(String(decoding: try report.jsonData(), as: UTF8.self) + "\n")
+        case .fhir: Console.write(String(decoding: try FHIRClaimBundle.json(report), as: UTF8.self) + "\n")
+        case .claimCSV: Console.write(BatchFormats.csvRow(ClaimCSV.header) + ClaimCSV.rows(report, guardFormulas: true))
         }
     }
+}
+
+enum SuggestFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json, fhir
+    case claimCSV = "claim-csv"
 }

@@ -62,7 +62,7 @@ enum BatchFixture {
     }
 
     static func outputs(_ folder: TemporaryFolder, stem: String, format: BatchOutputFormat = .jsonl) -> (results: String, queries: String, errors: String) {
-        (folder.file(stem + (format == .csv ? ".csv" : ".jsonl")).path, folder.file(stem + ".queries.csv").path,
+        (folder.file(stem + (format == .csv || format == .claimCSV ? ".csv" : ".jsonl")).path, folder.file(stem + ".queries.csv").path,
          folder.file(stem + ".errors.csv").path)
     }
 

@@ -52,6 +52,19 @@ public enum BatchOutputFormat: String, Sendable, CaseIterable {
     case jsonl
     /// One row per suggested code line.
     case csv
+    /// One row per claim service line, shaped like an 837P line (`ClaimCSV`).
+    case claimCSV = "claim-csv"
+    /// One FHIR R4 Bundle (a draft Claim and its query Tasks) a line, NDJSON (`FHIRClaimBundle`).
+    case fhir
+
+    /// The header row a CSV results file starts with; nil for line formats.
+    public var header: [String]? {
+        switch self {
+        case .jsonl, .fhir: nil
+        case .csv: BatchFormats.resultsHeader
+        case .claimCSV: ClaimCSV.header
+        }
+    }
 }
 
 /// Where the results go. A nil path means standard output (results) or standard error

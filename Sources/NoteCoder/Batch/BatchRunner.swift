@@ -220,6 +220,14 @@ public struct BatchRunner: Sendable {
             }
         case .csv:
             results = Array(BatchFormats.resultRows(report, guardFormulas: output.guardFormulas).utf8)
+        case .claimCSV:
+            results = Array(ClaimCSV.rows(report, guardFormulas: output.guardFormulas).utf8)
+        case .fhir:
+            do {
+                results = [UInt8](try FHIRClaimBundle.json(report, pretty: false)) + [0x0A]
+            } catch {
+                return .failed(BatchFailure(id: note.id, ordinal: ordinal, line: line, kind: .brokenRecord, detail: "the FHIR bundle could not be encoded"))
+            }
         }
         let queries = output.queries != nil ? Array(BatchFormats.queryRows(report, guardFormulas: output.guardFormulas).utf8) : []
         return .coded(id: note.id, results: results, queries: queries, tally: NoteTally(report))
@@ -250,7 +258,7 @@ final class Sinks {
             }
             return file
         }
-        let resultsHeader = output.format == .csv ? BatchFormats.resultsHeader : nil
+        let resultsHeader = output.format.header
         if let path = output.results {
             results = try open(path, header: resultsHeader)
         } else {

@@ -34,7 +34,7 @@ struct ResumeState: Sendable {
         guard let results = output.results else { return state }
         var resultCounts: [String: Int] = [:]
         switch output.format {
-        case .jsonl:
+        case .jsonl, .fhir:
             let scan = try Self.scanRecords(results, quoted: false, header: nil) { record throws(BatchError) in
                 switch Self.reportKey(record.bytes) {
                 case let .id(id)?:
@@ -48,11 +48,11 @@ struct ResumeState: Sendable {
                 return true
             }
             if scan.cut < scan.size { try FileBytes.truncate(results, to: scan.cut) }
-        case .csv:
+        case .csv, .claimCSV:
             var groups: [(id: String, start: Int)] = []
             let scan = try Self.scanRecords(
                 results, quoted: true,
-                header: (BatchFormats.resultsHeader, "does not start with the batch CSV header; cannot resume into this file")
+                header: (output.format.header ?? [], "does not start with the batch CSV header; cannot resume into this file")
             ) { record throws(BatchError) in
                 let fields = Self.fields(record.bytes)
                 guard let cell = fields.first, !cell.isEmpty else {
@@ -148,13 +148,16 @@ struct ResumeState: Sendable {
     private struct LineKey: Decodable {
         var id: String?
         var record: Int?
+        /// A FHIR bundle line names its note by identifier (a note id need not be a FHIR id).
+        var identifier: Identifier?
+        struct Identifier: Decodable { var value: String? }
     }
 
     /// What a results line accounts for: a report or an error line (`--errors inline`) by its
     /// id, an error line of a record too broken to have one by its `record`.
     static func reportKey(_ line: [UInt8]) -> ResumeKey? {
         guard let key = try? JSONDecoder().decode(LineKey.self, from: Data(line)) else { return nil }
-        if let id = key.id { return .id(id) }
+        if let id = key.id ?? key.identifier?.value { return .id(id) }
         return key.record.map(ResumeKey.position)
     }
 
