@@ -344,6 +344,24 @@ struct RealNoteDiagnosisTests {
         #expect(both.diagnosisCodes == ["M47.812", "M54.2"])
     }
 
+    @Test("what a surgeon sees during the operation is coded only where the operative diagnosis states it")
+    func operativeFindings() throws {
+        let report = try SharedLexicon.code("""
+            PREOPERATIVE DIAGNOSIS:  Hallux rigidus, left foot.
+            POSTOPERATIVE DIAGNOSIS:  Same.
+            PROCEDURE:  Cheilectomy, left first metatarsophalangeal joint.
+            PROCEDURE DETAILS:  The joint capsule was opened. There was noted to be a significant degenerative joint disease.
+            """, date: day)
+        #expect(!report.diagnosisCodes.contains { $0.hasPrefix("M19.") })
+        #expect(report.excludedReasons("osteoarthritis") == ["not-assessed"])
+        // Stated under the operative diagnosis, it is coded.
+        let stated = try SharedLexicon.code("""
+            POSTOPERATIVE DIAGNOSIS:  Degenerative joint disease, left first metatarsophalangeal joint.
+            PROCEDURE DETAILS:  There was noted to be a significant degenerative joint disease.
+            """, date: day)
+        #expect(stated.diagnosisCodes == ["M19.072"])
+    }
+
     @Test("a procedure report's headings as templates write them")
     func procedureReportHeadings() throws {
         let report = try SharedLexicon.code("""

@@ -66,8 +66,13 @@ extension NoteRun {
         // A definitive diagnosis told only as background (the history, the exam, a study: sections
         // tagged `background`) beside a diagnosis heading that leaves it out is not this
         // encounter's either ("suffers from ... DJD" in a cardiology follow-up whose impression is
-        // knee pain). One the plan or the procedure speaks of stays.
-        let told = Set(remaining.filter { mentionUnderTag($0, "background") })
+        // knee pain). One the plan or the procedure speaks of stays. In an operative report the
+        // operation's details are background too: what the surgeon saw on the way ("a significant
+        // degenerative joint disease" of the joint a hallux rigidus was operated on) is coded only
+        // where the pre- or postoperative diagnosis states it.
+        let told = Set(remaining.filter {
+            mentionUnderTag($0, "background") || (operative && mentionUnderTag($0, "procedure") && !mentionUnderTag($0, "title"))
+        })
         return setAside(remaining, reason: "not-assessed", cue: "named only in the history, exam or studies, not among the diagnoses the note states") { concept, id in
             concept.kind == .condition && !assessed.contains(id) && !(readNormal && concept.symptom)
         } where: { told.contains($0) }
