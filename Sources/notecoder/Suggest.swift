@@ -22,11 +22,28 @@ struct Suggest: ParsableCommand {
     func run() throws {
         let lexicon = try lexicon.load()
         let bytes = try Console.read(note)
-        let id = note == "-" ? "stdin" : URL(fileURLWithPath: note).deletingPathExtension().lastPathComponent
+        var input = Note(id: note == "-" ? "stdin" : URL(fileURLWithPath: note).deletingPathExtension().lastPathComponent,
+                         bytes: bytes, dateOfService: date)
+        // An HL7 v2 message (MDM^T02, ORU^R01) is told by its content; its note is coded, with
+        // its document id and date unless --date says otherwise.
+        if HL7v2Messages.looksLikeHL7(bytes) {
+            let items = HL7v2Messages.read(bytes)
+            guard items.count == 1 else {
+                Console.error("notecoder: \(note) holds \(items.count) HL7 messages; code them with notecoder batch")
+                throw ExitStatus.badInput
+            }
+            switch items[0] {
+            case let .note(message, _, _):
+                input = Note(id: message.id, bytes: message.bytes, dateOfService: date ?? message.dateOfService)
+            case let .problem(_, _, line, detail):
+                Console.error("notecoder: \(note): line \(line): \(detail)")
+                throw ExitStatus.badInput
+            }
+        }
         let report: Report
         do {
             let engine = Engine(lexicon: lexicon, timeLimit: NoteTimeLimit(seconds: timeLimit.seconds))
-            report = try engine.code(Note(id: id, bytes: bytes, dateOfService: date))
+            report = try engine.code(input)
         } catch {
             Console.error("notecoder: \(error.description)")
             throw ExitStatus.badInput

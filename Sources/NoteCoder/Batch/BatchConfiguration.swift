@@ -11,6 +11,9 @@ public enum BatchInputFormat: String, Sendable, CaseIterable {
     case fhir
     /// CSV with a header row.
     case csv
+    /// HL7 v2 MDM^T02 / ORU^R01 messages, one or many in a file (`HL7v2Messages`); told by
+    /// content when the format is `auto`.
+    case hl7
 }
 
 /// The names of the CSV columns that carry a note.

@@ -8,6 +8,8 @@ final class RecordSource {
         case lines(LineReader)
         case csv(CSVRecordReader)
         case folder(FolderRecordReader)
+        /// Records read from a document as a whole (a file of HL7 v2 messages).
+        case items(ItemReader)
         /// Nothing but white space: an empty export, whatever its format, is a run of no notes.
         case empty
     }
@@ -56,9 +58,32 @@ final class RecordSource {
         }
         totalRecords = nil
         if format == .auto && !input.isStandardInput {
-            format = input.path.lowercased().hasSuffix(".csv") ? .csv : .jsonl
+            let lower = input.path.lowercased()
+            format = lower.hasSuffix(".csv") ? .csv : lower.hasSuffix(".hl7") ? .hl7 : .auto
         }
         do {
+            // HL7 v2 is read whole: its messages are framed by bytes, not lines.
+            if format == .hl7 || format == .auto {
+                let prefix = try Self.sniff(fd)
+                if format == .hl7 || HL7v2Messages.looksLikeHL7(prefix) {
+                    let bytes = try Self.readRest(fd, after: prefix)
+                    self.format = .hl7
+                    reader = .items(ItemReader(HL7v2Messages.read(bytes).map(ItemReader.record)))
+                    return
+                }
+                if !prefix.contains(where: { !Self.isBlank($0) }) {
+                    self.format = .jsonl
+                    reader = .empty
+                    return
+                }
+                format = input.isStandardInput && !Self.looksLikeJSON(prefix) ? .csv : .jsonl
+                self.format = format
+                switch format {
+                case .csv: reader = .csv(try CSVRecordReader(fd: fd, prefix: prefix, columns: input.columns))
+                default: reader = .lines(LineReader(fd: fd, prefix: prefix, chunkSize: chunkSize, maxLineBytes: maxLineBytes))
+                }
+                return
+            }
             // Standard input is sniffed for its format; a CSV file, so that an empty one is not
             // taken for a CSV without a header. The bytes read are replayed to the reader.
             var prefix: [UInt8] = []
@@ -104,6 +129,8 @@ final class RecordSource {
             return nil
         case let .folder(folder):
             return folder.next()
+        case let .items(items):
+            return items.next()
         case let .csv(csv):
             return try csv.next()
         case let .lines(lines):
@@ -138,9 +165,45 @@ final class RecordSource {
         return prefix
     }
 
+    /// The rest of the input after the sniffed bytes, whole.
+    static func readRest(_ fd: Int32, after prefix: [UInt8]) throws(BatchError) -> [UInt8] {
+        var out = prefix
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let got = chunk.withUnsafeMutableBufferPointer { posixRead(fd, $0.baseAddress!, $0.count) }
+            if got < 0 { throw .readFailed(errno: errno) }
+            if got == 0 { return out }
+            out.append(contentsOf: chunk[0..<got])
+        }
+    }
+
     static func isBlank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0xEF || b == 0xBB || b == 0xBF }
 
     static func looksLikeJSON(_ prefix: [UInt8]) -> Bool {
         prefix.first(where: { !isBlank($0) }) == UInt8(ascii: "{")
+    }
+}
+
+/// Hands out records made from a whole document, one at a time.
+final class ItemReader {
+    private var records: [InputRecord]
+    private var index = 0
+
+    init(_ records: [InputRecord]) { self.records = records }
+
+    func next() -> InputRecord? {
+        guard index < records.count else { return nil }
+        defer { index += 1 }
+        return records[index]
+    }
+
+    /// A message as a record: its number in the file is its ordinal, its first line its line.
+    static func record(_ item: HL7v2Messages.Item) -> InputRecord {
+        switch item {
+        case let .note(note, message, line):
+            InputRecord(ordinal: message, line: line, endOffset: 0, content: .note(note))
+        case let .problem(id, message, line, detail):
+            InputRecord(ordinal: message, line: line, endOffset: 0, content: .broken(id: id, kind: .brokenRecord, detail: "HL7 message \(message): \(detail)"))
+        }
     }
 }

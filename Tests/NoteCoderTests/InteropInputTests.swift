@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+@testable import NoteCoder
+
+/// Notes as EHR interfaces send them: HL7 v2 MDM^T02 and ORU^R01 messages built from our own
+/// notes (Tests/NoteCoderTests/Fixtures/interop) code exactly like the same notes as text.
+@Suite("Interoperability in: HL7 v2 messages")
+struct HL7InputTests {
+    static func fixture(_ name: String) throws -> [UInt8] {
+        [UInt8](try Data(contentsOf: TestRepository.fixtures.appendingPathComponent("interop/\(name)")))
+    }
+
+    static func plain(_ id: String) throws -> [UInt8] {
+        [UInt8](try Data(contentsOf: TestRepository.corpus.appendingPathComponent("notes/\(id).txt")))
+    }
+
+    static func notes(_ items: [HL7v2Messages.Item]) -> [Note] {
+        items.compactMap { if case let .note(note, _, _) = $0 { note } else { nil } }
+    }
+
+    @Test("an MDM^T02 in MLLP framing: one OBX a line, the note's text and date as written")
+    func mdm() throws {
+        let bytes = try Self.fixture("mdm-t02.hl7")
+        #expect(HL7v2Messages.looksLikeHL7(bytes))
+        let items = HL7v2Messages.read(bytes)
+        let notes = Self.notes(items)
+        #expect(items.count == 1 && notes.count == 1)
+        let note = try #require(notes.first)
+        #expect(note.id == "nc-001")
+        #expect(note.bytes == (try Self.plain("nc-001")))
+        #expect(note.dateOfService == Day(iso: "2024-11-05"))
+        let engine = try SharedLexicon.engine()
+        let fromMessage = try engine.code(note)
+        let fromText = try engine.code(Note(id: "nc-001", bytes: try Self.plain("nc-001"), dateOfService: Day(iso: "2024-11-05")))
+        #expect(try fromMessage.jsonData() == fromText.jsonData())
+    }
+
+    @Test("an ORU^R01 file of several messages: each report its note, a message of another type named and skipped")
+    func oru() throws {
+        let items = HL7v2Messages.read(try Self.fixture("oru-r01.hl7"))
+        #expect(items.count == 3)
+        let notes = Self.notes(items)
+        #expect(notes.map(\.id) == ["nc-144", "nc-081"])
+        #expect(notes[0].bytes == (try Self.plain("nc-144")))
+        #expect(notes[1].bytes == (try Self.plain("nc-081")))
+        #expect(notes[0].dateOfService == Day(iso: "2025-10-07"))
+        guard case let .problem(id, message, line, detail) = items[1] else {
+            Issue.record("the ADT message should be a problem")
+            return
+        }
+        #expect(id == "MSG0102" && message == 2 && line == 5)
+        #expect(detail.contains("ADT^A01"))
+    }
+
+    @Test("escape sequences, formatting commands and hex are decoded; an unclosed escape is kept")
+    func escapes() {
+        let separators = HL7v2Messages.Separators()
+        func decode(_ text: String) -> String { String(decoding: HL7v2Messages.unescape(Array(text.utf8), separators), as: UTF8.self) }
+        #expect(decode(#"L4\F\L5 \S\ \T\ \R\ \E\"#) == #"L4|L5 ^ & ~ \"#)
+        #expect(decode(#"line one\.br\line two"#) == "line one\nline two")
+        #expect(decode(#"\H\bold\N\ text"#) == "bold text")
+        #expect(decode(#"caf\XC3A9\"#) == "café")
+        #expect(decode(#"a \ b"#) == #"a \ b"#)
+    }
+
+    @Test("a broken message is named: no MSH, no id, a date that is not one, no text")
+    func problems() {
+        func problem(_ text: String) -> String? {
+            if case let .problem(_, _, _, detail) = HL7v2Messages.read(Array(text.utf8)).first { return detail }
+            return nil
+        }
+        #expect(problem("PID|1||X\r")?.contains("MSH") == true)
+        #expect(problem("MSH|^~\\&|A|B|C|D|20250101||MDM^T02|||2.5\rTXA|1|PN|TX|20250101\rOBX|1|TX|N||text\r")?.contains("document id") == true)
+        #expect(problem("MSH|^~\\&|A|B|C|D|20250101||MDM^T02|C1||2.5\rTXA|1|PN|TX|20250230||||||||D1\rOBX|1|TX|N||text\r")?.contains("not a date") == true)
+        #expect(problem("MSH|^~\\&|A|B|C|D|20250101||ORU^R01|C1||2.5\rOBR|1||R1\rOBX|1|NM|HR||72\r")?.contains("no text") == true)
+    }
+
+    @Test("batch reads an HL7 file by its content, one record per message, the bad one an error that does not stop the rest")
+    func batch() throws {
+        let folder = try TemporaryFolder()
+        let input = folder.url.appendingPathComponent("feed.txt").path
+        try Data(try Self.fixture("oru-r01.hl7")).write(to: URL(fileURLWithPath: input))
+        let result = try BatchFixture.run(input, in: folder)
+        #expect(result.summary.coded == 2)
+        #expect(result.summary.failed == 1)
+        let reports = try BatchFixture.reports(folder.file("out.jsonl").path)
+        #expect(reports.map(\.id) == ["nc-144", "nc-081"])
+        let errors = try BatchFixture.csvRows(folder.file("out.errors.csv").path)
+        #expect(errors.dropFirst().first?[0] == "MSG0102")
+    }
+}
