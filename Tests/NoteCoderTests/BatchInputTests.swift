@@ -87,7 +87,7 @@ struct BatchInputTests {
             ["doc-3", "3", "broken-record"], ["p1", "4", "broken-record"], ["doc-5", "5", "broken-record"],
             ["doc-6", "6", "broken-record"], ["doc-7", "7", "invalid-utf8"],
         ])
-        #expect(errors[0][4].contains("no text/plain attachment"))
+        #expect(errors[0][4].contains("no text/plain or text/html attachment"))
         #expect(errors[4][4] == "invalid UTF-8 at byte offset 4 of the note")
     }
 

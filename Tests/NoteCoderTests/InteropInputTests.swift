@@ -89,3 +89,40 @@ struct HL7InputTests {
         #expect(errors.dropFirst().first?[0] == "MSG0102")
     }
 }
+
+/// A FHIR Bundle as a server returns it (a searchset over many lines): its DocumentReferences
+/// are notes, an attachment may live in a Binary of the bundle, and HTML is read as its text.
+@Suite("Interoperability in: FHIR Bundle documents and HTML attachments")
+struct FHIRBundleInputTests {
+    @Test("each DocumentReference of a bundle codes like its note as text, the Binary's HTML included")
+    func bundle() throws {
+        let folder = try TemporaryFolder()
+        let input = folder.url.appendingPathComponent("export.json").path
+        try Data(try HL7InputTests.fixture("bundle-searchset.json")).write(to: URL(fileURLWithPath: input))
+        let result = try BatchFixture.run(input, in: folder)
+        #expect(result.summary.coded == 2)
+        #expect(result.summary.failed == 1)
+        let reports = try BatchFixture.reports(folder.file("out.jsonl").path)
+        #expect(reports.map(\.id) == ["nc-001", "nc-144"])
+        let engine = try SharedLexicon.engine()
+        for (report, date) in zip(reports, ["2024-11-05", "2025-10-07"]) {
+            let text = try engine.code(Note(id: report.id, bytes: try HL7InputTests.plain(report.id), dateOfService: Day(iso: date)))
+            #expect(report.diagnoses.map(\.code) == text.diagnoses.map(\.code))
+            #expect(report.procedures.map(\.code) == text.procedures.map(\.code))
+            #expect(report.procedures.map(\.modifiers) == text.procedures.map(\.modifiers))
+            #expect(report.queries.map(\.kind) == text.queries.map(\.kind))
+        }
+        let errors = try BatchFixture.csvRows(folder.file("out.errors.csv").path)
+        #expect(errors.count == 2)
+        #expect(errors[1][0] == "broken" && errors[1][4].contains("Binary/missing"))
+    }
+
+    @Test("HTML is read as the text a coder sees: tags dropped, blocks and breaks as lines, references decoded, scripts left out")
+    func html() {
+        func text(_ html: String) -> String { String(decoding: HTMLText.text(Array(html.utf8)), as: UTF8.self) }
+        #expect(text("<p>ASSESSMENT:</p><p>Right knee OA &amp; pain.</p>") == "ASSESSMENT:\nRight knee OA & pain.\n")
+        #expect(text("one<br>two<br><br>three") == "one\ntwo\n\nthree\n")
+        #expect(text("<style>p{x}</style><script>var a = '<p>';</script><div>L4&#8211;5 &lt;3&gt;</div>") == "L4\u{2013}5 <3>\n")
+        #expect(text("<b>Low</b>\n   back pain") == "Low back pain\n")
+    }
+}

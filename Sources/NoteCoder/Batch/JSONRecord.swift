@@ -113,14 +113,18 @@ enum JSONRecord {
                 throw RecordProblem(id: id, reason: "\"content\" is not a list of attachments")
             }
             let attachments = contents.compactMap(\.attachment)
+            // Plain text first; else HTML, read as the text a coder sees (tags dropped).
             let plain = attachments.filter { mediaType($0.contentType) == "text/plain" }
-            guard !plain.isEmpty else {
+            let html = attachments.filter { mediaType($0.contentType) == "text/html" }
+            let readable = plain.isEmpty ? html : plain
+            guard !readable.isEmpty else {
                 let types = attachments.map { mediaType($0.contentType) ?? "no contentType" }
-                throw RecordProblem(id: id, reason: "no text/plain attachment"
+                throw RecordProblem(id: id, reason: "no text/plain or text/html attachment"
                                     + (types.isEmpty ? "" : " (found: \(types.map(short).joined(separator: ", ")))"))
             }
-            guard let attachment = plain.first(where: { $0.data != nil }), let encoded = attachment.data else {
-                throw RecordProblem(id: id, reason: "the text/plain attachment has no inline data (url only)")
+            let kind = plain.isEmpty ? "text/html" : "text/plain"
+            guard let attachment = readable.first(where: { $0.data != nil }), let encoded = attachment.data else {
+                throw RecordProblem(id: id, reason: "the \(kind) attachment has no inline data (url only)")
             }
             guard let data = Data(base64Encoded: encoded, options: .ignoreUnknownCharacters) else {
                 throw RecordProblem(id: id, reason: "the attachment's data is not valid base64")
@@ -129,6 +133,7 @@ enum JSONRecord {
             if let charset = charset(attachment.contentType), charset == "iso-8859-1" || charset == "latin1" {
                 bytes = latin1ToUTF8(bytes)
             }
+            if plain.isEmpty { bytes = HTMLText.text(bytes) }
             let context = try? container.decodeIfPresent(Context.self, forKey: .context)
             var day: Day?
             if let start = context?.period?.start {

@@ -63,20 +63,28 @@ final class RecordSource {
         }
         do {
             // HL7 v2 is read whole: its messages are framed by bytes, not lines.
-            if format == .hl7 || format == .auto {
+            if format == .hl7 || format == .auto || format == .fhir {
                 let prefix = try Self.sniff(fd)
-                if format == .hl7 || HL7v2Messages.looksLikeHL7(prefix) {
+                if format == .hl7 || (format == .auto && HL7v2Messages.looksLikeHL7(prefix)) {
                     let bytes = try Self.readRest(fd, after: prefix)
                     self.format = .hl7
                     reader = .items(ItemReader(HL7v2Messages.read(bytes).map(ItemReader.record)))
                     return
                 }
                 if !prefix.contains(where: { !Self.isBlank($0) }) {
-                    self.format = .jsonl
+                    self.format = format == .auto || format == .hl7 ? .jsonl : format
                     reader = .empty
                     return
                 }
-                format = input.isStandardInput && !Self.looksLikeJSON(prefix) ? .csv : .jsonl
+                if format == .auto { format = input.isStandardInput && !Self.looksLikeJSON(prefix) ? .csv : .jsonl }
+                // One JSON document over many lines (a FHIR Bundle as servers return it), not
+                // one object a line: read whole, each DocumentReference of the bundle a record.
+                if format != .csv, Self.startsMultilineJSON(prefix) {
+                    let bytes = try Self.readRest(fd, after: prefix)
+                    self.format = .fhir
+                    reader = .items(ItemReader(try Self.bundleRecords(bytes, path: input.path)))
+                    return
+                }
                 self.format = format
                 switch format {
                 case .csv: reader = .csv(try CSVRecordReader(fd: fd, prefix: prefix, columns: input.columns))
@@ -163,6 +171,39 @@ final class RecordSource {
             prefix.append(contentsOf: chunk[0..<got])
         }
         return prefix
+    }
+
+    /// Whether the first non-blank line opens a JSON object it does not close ("{" alone, or
+    /// `{"resourceType": "Bundle",` …): a document spread over lines rather than JSON Lines.
+    /// A JSON Lines record cut short is not one: the line must open the document the way a
+    /// pretty-printer does, with "{" alone or a first key ended by a comma naming a Bundle.
+    static func startsMultilineJSON(_ prefix: [UInt8]) -> Bool {
+        guard let start = prefix.firstIndex(where: { !isBlank($0) }), prefix[start] == UInt8(ascii: "{") else { return false }
+        let line = Array(prefix[start...].prefix { $0 != 0x0A && $0 != 0x0D })
+        guard line.count < prefix.count - start else { return false }
+        let trimmed = line.reversed().drop(while: { $0 == 0x20 || $0 == 0x09 }).reversed()
+        if Array(trimmed) == [UInt8(ascii: "{")] { return true }
+        let text = String(decoding: trimmed, as: UTF8.self)
+        return text.hasSuffix(",") && text.contains("\"resourceType\"") && text.contains("\"Bundle\"")
+    }
+
+    /// The records of a whole JSON document: a Bundle's DocumentReferences, or the one resource.
+    static func bundleRecords(_ bytes: [UInt8], path: String) throws(BatchError) -> [InputRecord] {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)), let document = object as? [String: Any] else {
+            throw .badOutput(path: path, reason: "is neither JSON Lines nor one JSON object")
+        }
+        guard FHIRBundleInput.isBundle(document) else {
+            let compact = (try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys])).map { [UInt8]($0) } ?? []
+            return [InputRecord(ordinal: 1, line: 1, endOffset: bytes.count, content: .json(compact))]
+        }
+        return FHIRBundleInput.items(document).enumerated().map { offset, item in
+            switch item {
+            case let .resource(json, _):
+                InputRecord(ordinal: offset + 1, line: nil, endOffset: bytes.count, content: .json(json))
+            case let .problem(id, entry, detail):
+                InputRecord(ordinal: offset + 1, line: nil, endOffset: bytes.count, content: .broken(id: id, kind: .brokenRecord, detail: "bundle entry \(entry): \(detail)"))
+            }
+        }
     }
 
     /// The rest of the input after the sniffed bytes, whole.
