@@ -34,7 +34,7 @@ struct Batch: ParsableCommand {
     @Option(name: .long, help: "jsonl (one report a line), csv (one row per code line), claim-csv (one row per claim service line, 837P-shaped) or fhir (one FHIR R4 Bundle a line: a draft Claim and its query Tasks); default: csv when --out ends in .csv, else jsonl.")
     var format: ResultsFormat?
 
-    @Option(name: .customLong("input-format"), help: "auto, folder, jsonl, fhir, csv or hl7 (auto: by the path and the content: HL7 v2 messages are told by their MSH or MLLP start).")
+    @Option(name: .customLong("input-format"), help: "auto, folder, jsonl, fhir, csv, hl7 or ccda (auto: by the path and the content: HL7 v2 messages by their MSH or MLLP start, a C-CDA document by its ClinicalDocument element, a FHIR Bundle document by its first line).")
     var inputFormat: InputFormat = .auto
 
     @Option(name: .customLong("id-column"), help: "CSV: the column holding the note id.")
@@ -184,5 +184,5 @@ enum ResultsFormat: String, ExpressibleByArgument, CaseIterable {
 }
 
 enum InputFormat: String, ExpressibleByArgument, CaseIterable {
-    case auto, folder, jsonl, fhir, csv, hl7
+    case auto, folder, jsonl, fhir, csv, hl7, ccda
 }

@@ -26,7 +26,15 @@ struct Suggest: ParsableCommand {
                          bytes: bytes, dateOfService: date)
         // An HL7 v2 message (MDM^T02, ORU^R01) is told by its content; its note is coded, with
         // its document id and date unless --date says otherwise.
-        if HL7v2Messages.looksLikeHL7(bytes) {
+        if CCDADocument.looksLikeCCDA(bytes) {
+            switch CCDADocument.note(bytes, fallbackID: input.id) {
+            case let .success(document):
+                input = Note(id: document.id, bytes: document.bytes, dateOfService: date ?? document.dateOfService)
+            case let .failure(failure):
+                Console.error("notecoder: \(note): C-CDA: \(failure.description)")
+                throw ExitStatus.badInput
+            }
+        } else if HL7v2Messages.looksLikeHL7(bytes) {
             let items = HL7v2Messages.read(bytes)
             guard items.count == 1 else {
                 Console.error("notecoder: \(note) holds \(items.count) HL7 messages; code them with notecoder batch")

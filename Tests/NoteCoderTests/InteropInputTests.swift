@@ -126,3 +126,52 @@ struct FHIRBundleInputTests {
         #expect(text("<b>Low</b>\n   back pain") == "Low back pain\n")
     }
 }
+
+/// A C-CDA progress note built from a Corpus note: its sections, named by LOINC code, read as
+/// the headings the engine knows, and it codes like the note as text.
+@Suite("Interoperability in: C-CDA documents")
+struct CCDAInputTests {
+    @Test("a C-CDA progress note codes like the same note as text; id and encounter date from the header")
+    func progressNote() throws {
+        let bytes = try HL7InputTests.fixture("ccda-progress-note.xml")
+        #expect(CCDADocument.looksLikeCCDA(bytes))
+        let note = try CCDADocument.note(bytes, fallbackID: "file").get()
+        #expect(note.id == "nc-009")
+        #expect(note.dateOfService == Day(iso: "2024-10-03"))
+        let text = String(decoding: note.bytes, as: UTF8.self)
+        #expect(text.hasPrefix("CHIEF COMPLAINT:\nRight knee pain.\n"))
+        #expect(text.contains("ASSESSMENT:\nPrimary osteoarthritis, right knee.\n"))
+        let engine = try SharedLexicon.engine()
+        let fromDocument = try engine.code(note)
+        let fromText = try engine.code(Note(id: "nc-009", bytes: try HL7InputTests.plain("nc-009")))
+        #expect(fromDocument.diagnoses.map(\.code) == fromText.diagnoses.map(\.code))
+        #expect(fromDocument.procedures.map(\.code) == fromText.procedures.map(\.code))
+        #expect(fromDocument.procedures.map(\.modifiers) == fromText.procedures.map(\.modifiers))
+        #expect(fromDocument.queries.map(\.kind) == fromText.queries.map(\.kind))
+    }
+
+    @Test("a broken document is named, never coded as nothing")
+    func broken() {
+        func failure(_ text: String) -> CCDADocument.Failure? {
+            if case let .failure(failure) = CCDADocument.note(Array(text.utf8), fallbackID: "x") { return failure }
+            return nil
+        }
+        #expect(failure("<ClinicalDocument><component><structuredBody>") != nil)
+        #expect(failure("<ClinicalDocument xmlns=\"urn:hl7-org:v3\"><id root=\"1\"/></ClinicalDocument>") == .noSections)
+        #expect(failure("<Bundle/>") == .notClinicalDocument)
+        let badDate = "<ClinicalDocument><effectiveTime value=\"2024\"/><component><structuredBody><component><section><title>A</title><text>Knee pain.</text></section></component></structuredBody></component></ClinicalDocument>"
+        #expect(failure(badDate) == .badDate("2024"))
+    }
+
+    @Test("batch tells a C-CDA file by its content and codes it as one note")
+    func batch() throws {
+        let folder = try TemporaryFolder()
+        let input = folder.url.appendingPathComponent("document.xml").path
+        try Data(try HL7InputTests.fixture("ccda-progress-note.xml")).write(to: URL(fileURLWithPath: input))
+        let result = try BatchFixture.run(input, in: folder)
+        #expect(result.summary.coded == 1)
+        let reports = try BatchFixture.reports(folder.file("out.jsonl").path)
+        #expect(reports.map(\.id) == ["nc-009"])
+        #expect(reports.first?.procedures.map(\.code) == ["20610"])
+    }
+}

@@ -14,6 +14,8 @@ public enum BatchInputFormat: String, Sendable, CaseIterable {
     /// HL7 v2 MDM^T02 / ORU^R01 messages, one or many in a file (`HL7v2Messages`); told by
     /// content when the format is `auto`.
     case hl7
+    /// One C-CDA document (`CCDADocument`); told by content when the format is `auto`.
+    case ccda
 }
 
 /// The names of the CSV columns that carry a note.

@@ -63,8 +63,21 @@ final class RecordSource {
         }
         do {
             // HL7 v2 is read whole: its messages are framed by bytes, not lines.
-            if format == .hl7 || format == .auto || format == .fhir {
+            if format == .hl7 || format == .auto || format == .fhir || format == .ccda {
                 let prefix = try Self.sniff(fd)
+                // A C-CDA document is one note, read whole.
+                if format == .ccda || (format == .auto && CCDADocument.looksLikeCCDA(prefix)) {
+                    let bytes = try Self.readRest(fd, after: prefix)
+                    self.format = .ccda
+                    let stem = input.isStandardInput ? "stdin" : URL(fileURLWithPath: input.path).deletingPathExtension().lastPathComponent
+                    let content: InputRecord.Content
+                    switch CCDADocument.note(bytes, fallbackID: stem) {
+                    case let .success(note): content = .note(note)
+                    case let .failure(failure): content = .broken(id: stem, kind: .brokenRecord, detail: "C-CDA: \(failure.description)")
+                    }
+                    reader = .items(ItemReader([InputRecord(ordinal: 1, line: 1, endOffset: bytes.count, content: content)]))
+                    return
+                }
                 if format == .hl7 || (format == .auto && HL7v2Messages.looksLikeHL7(prefix)) {
                     let bytes = try Self.readRest(fd, after: prefix)
                     self.format = .hl7
