@@ -29,7 +29,8 @@ struct Suggest: ParsableCommand {
         if CCDADocument.looksLikeCCDA(bytes) {
             switch CCDADocument.note(bytes, fallbackID: input.id) {
             case let .success(document):
-                input = Note(id: document.id, bytes: document.bytes, dateOfService: date ?? document.dateOfService)
+                input = document
+                input.dateOfService = date ?? document.dateOfService
             case let .failure(failure):
                 Console.error("notecoder: \(note): C-CDA: \(failure.description)")
                 throw ExitStatus.badInput
@@ -42,7 +43,8 @@ struct Suggest: ParsableCommand {
             }
             switch items[0] {
             case let .note(message, _, _):
-                input = Note(id: message.id, bytes: message.bytes, dateOfService: date ?? message.dateOfService)
+                input = message
+                input.dateOfService = date ?? message.dateOfService
             case let .problem(_, _, line, detail):
                 Console.error("notecoder: \(note): line \(line): \(detail)")
                 throw ExitStatus.badInput

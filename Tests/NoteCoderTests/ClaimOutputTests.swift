@@ -103,6 +103,15 @@ struct ClaimOutputTests {
             #expect(task["resourceType"] as? String == "Task")
             #expect((task["focus"] as? [String: Any])?["reference"] as? String == claimURL)
         }
+        // The patient and visit the input named are the claim's; unknown, a display that says so.
+        var known = report
+        known.subject = "Patient/p1"
+        known.encounter = "Encounter/e9"
+        let linked = try #require(try JSONSerialization.jsonObject(with: FHIRClaimBundle.json(known, pretty: false)) as? [String: Any])
+        let linkedClaim = try #require(((linked["entry"] as? [[String: Any]])?.first?["resource"]) as? [String: Any])
+        #expect((linkedClaim["patient"] as? [String: Any])?["reference"] as? String == "Patient/p1")
+        #expect(((linkedClaim["item"] as? [[String: Any]])?.first?["encounter"] as? [[String: Any]])?.first?["reference"] as? String == "Encounter/e9")
+        #expect((claim["patient"] as? [String: Any])?["display"] != nil)
         // Ids come from the note id, whatever characters it holds, and differ between notes.
         #expect(claimURL.range(of: "^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", options: .regularExpression) != nil)
         #expect(FHIRClaimBundle.uuid("a", "claim") != FHIRClaimBundle.uuid("b", "claim"))

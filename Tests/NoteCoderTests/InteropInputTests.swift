@@ -27,11 +27,14 @@ struct HL7InputTests {
         #expect(items.count == 1 && notes.count == 1)
         let note = try #require(notes.first)
         #expect(note.id == "nc-001")
+        #expect(note.subject == "MRN123")
         #expect(note.bytes == (try Self.plain("nc-001")))
         #expect(note.dateOfService == Day(iso: "2024-11-05"))
         let engine = try SharedLexicon.engine()
         let fromMessage = try engine.code(note)
-        let fromText = try engine.code(Note(id: "nc-001", bytes: try Self.plain("nc-001"), dateOfService: Day(iso: "2024-11-05")))
+        var text = Note(id: "nc-001", bytes: try Self.plain("nc-001"), dateOfService: Day(iso: "2024-11-05"))
+        text.subject = "MRN123"
+        let fromText = try engine.code(text)
         #expect(try fromMessage.jsonData() == fromText.jsonData())
     }
 
@@ -104,6 +107,8 @@ struct FHIRBundleInputTests {
         #expect(result.summary.failed == 1)
         let reports = try BatchFixture.reports(folder.file("out.jsonl").path)
         #expect(reports.map(\.id) == ["nc-001", "nc-144"])
+        // Whose note it is travels with the report, and to the claim.
+        #expect(reports.map(\.subject) == ["Patient/p1", "Patient/p1"])
         let engine = try SharedLexicon.engine()
         for (report, date) in zip(reports, ["2024-11-05", "2025-10-07"]) {
             let text = try engine.code(Note(id: report.id, bytes: try HL7InputTests.plain(report.id), dateOfService: Day(iso: date)))
@@ -137,6 +142,7 @@ struct CCDAInputTests {
         #expect(CCDADocument.looksLikeCCDA(bytes))
         let note = try CCDADocument.note(bytes, fallbackID: "file").get()
         #expect(note.id == "nc-009")
+        #expect(note.subject == "MRN-9")
         #expect(note.dateOfService == Day(iso: "2024-10-03"))
         let text = String(decoding: note.bytes, as: UTF8.self)
         #expect(text.hasPrefix("CHIEF COMPLAINT:\nRight knee pain.\n"))

@@ -37,7 +37,7 @@ enum JSONRecord {
         var note: Note
 
         enum Keys: String, CodingKey {
-            case resourceType, id, text, dateOfService, date, context, content
+            case resourceType, id, text, dateOfService, date, context, content, subject
         }
 
         init(from decoder: any Decoder) throws {
@@ -103,7 +103,8 @@ enum JSONRecord {
         }
         struct Content: Decodable { var attachment: Attachment? }
         struct Period: Decodable { var start: String? }
-        struct Context: Decodable { var period: Period? }
+        struct Reference: Decodable { var reference: String? }
+        struct Context: Decodable { var period: Period?; var encounter: [Reference]? }
 
         static func documentReference(_ container: KeyedDecodingContainer<Keys>, id: String) throws -> Note {
             let contents: [Content]
@@ -141,7 +142,10 @@ enum JSONRecord {
             } else if let date = try? container.decodeIfPresent(String.self, forKey: .date) {
                 do { day = try fhirDay(date) } catch { throw RecordProblem(id: id, reason: "\"date\" is not a full date: \(error)") }
             }
-            return Note(id: id, bytes: bytes, dateOfService: day)
+            var note = Note(id: id, bytes: bytes, dateOfService: day)
+            note.subject = (try? container.decodeIfPresent(Reference.self, forKey: .subject))?.flatMap(\.reference)
+            note.encounter = context?.encounter?.first?.reference
+            return note
         }
 
         /// `2024-07-01`, or a dateTime/instant such as `2024-07-01T09:30:00-05:00`: the day as

@@ -36,7 +36,8 @@ public enum FHIRClaimBundle {
             status: "draft",
             type: CodeableConcept(coding: [Coding(system: "http://terminology.hl7.org/CodeSystem/claim-type", code: "professional", display: nil)], text: nil),
             use: "predetermination",
-            patient: Reference(reference: nil, display: "patient of note \(report.id) (not known to NoteCoder)"),
+            patient: report.subject.map { reference($0, type: "Patient") }
+                ?? Reference(reference: nil, display: "patient of note \(report.id) (not known to NoteCoder)"),
             created: created,
             provider: Reference(reference: nil, display: "author of note \(report.id) (not known to NoteCoder)"),
             priority: CodeableConcept(coding: [Coding(system: "http://terminology.hl7.org/CodeSystem/processpriority", code: "normal", display: nil)], text: nil),
@@ -51,6 +52,7 @@ public enum FHIRClaimBundle {
                      diagnosisSequence: line.pointers.isEmpty ? nil : line.pointers,
                      productOrService: CodeableConcept(coding: [Coding(system: system(of: line.code), code: line.code, display: line.label)], text: nil),
                      modifier: line.modifiers.isEmpty ? nil : line.modifiers.map { CodeableConcept(coding: [Coding(system: system(of: $0), code: $0, display: nil)], text: nil) },
+                     encounter: report.encounter.map { [reference($0, type: "Encounter")] },
                      servicedDate: claim.dateOfService,
                      quantity: Quantity(value: line.units),
                      extension: evidence(line.evidence))
@@ -68,6 +70,14 @@ public enum FHIRClaimBundle {
                 }))))
         }
         return Bundle(identifier: Identifier(system: noteIDSystem, value: report.id), type: "collection", entry: entries)
+    }
+
+    /// A FHIR reference as the export wrote it ("Patient/p1"); an identifier from another
+    /// format (an HL7 PID-3, a C-CDA id) is kept as the reference's identifier.
+    static func reference(_ value: String, type: String) -> Reference {
+        value.hasPrefix(type + "/") || value.hasPrefix("urn:") || value.contains("/\(type)/")
+            ? Reference(reference: value, display: nil)
+            : Reference(reference: nil, display: nil, identifier: Identifier(system: "urn:notecoder:source-id", value: value))
     }
 
     static func evidence(_ evidence: [Evidence]) -> [Extension]? {
@@ -178,6 +188,7 @@ public enum FHIRClaimBundle {
     struct Reference: Encodable {
         var reference: String?
         var display: String?
+        var identifier: Identifier? = nil
     }
 
     struct Insurance: Encodable {
@@ -197,6 +208,7 @@ public enum FHIRClaimBundle {
         var diagnosisSequence: [Int]?
         var productOrService: CodeableConcept
         var modifier: [CodeableConcept]?
+        var encounter: [Reference]?
         var servicedDate: String?
         var quantity: Quantity
         var `extension`: [Extension]?

@@ -75,7 +75,10 @@ public enum CCDADocument {
             guard let parsed = try? Day(parsing: iso) else { return .failure(.badDate(time)) }
             day = parsed
         }
-        return .success(Note(id: reader.documentID ?? fallbackID, bytes: Array(text.utf8), dateOfService: day))
+        var note = Note(id: reader.documentID ?? fallbackID, bytes: Array(text.utf8), dateOfService: day)
+        note.subject = reader.patientID
+        note.encounter = reader.encounterID
+        return .success(note)
     }
 
     /// One line per block; runs of spaces inside a line made one, blank lines kept single.
@@ -103,6 +106,8 @@ public enum CCDADocument {
         var documentID: String?
         var documentTime: String?
         var encounterTime: String?
+        var patientID: String?
+        var encounterID: String?
         var sections: [Section] = []
         private var path: [String] = []
         private var sectionDepth: [Int] = []
@@ -126,6 +131,10 @@ public enum CCDADocument {
                 documentID = attributes["extension"].flatMap { $0.isEmpty ? nil : $0 } ?? attributes["root"]
             case "effectiveTime" where path.count == 2:
                 documentTime = attributes["value"]
+            case "id" where parent == "patientRole" && patientID == nil:
+                patientID = attributes["extension"] ?? attributes["root"]
+            case "id" where parent == "encompassingEncounter" && encounterID == nil:
+                encounterID = attributes["extension"] ?? attributes["root"]
             case "low", "effectiveTime":
                 if path.contains("encompassingEncounter"), encounterTime == nil, let value = attributes["value"] { encounterTime = value }
             case "section":

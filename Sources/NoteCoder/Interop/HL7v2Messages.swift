@@ -164,7 +164,10 @@ public enum HL7v2Messages {
         if let offset = UTF8Validation.firstInvalidByte(in: text) {
             return .problem(id: id, message: message, line: line, detail: "the text is not valid UTF-8 (byte \(offset))")
         }
-        return .note(Note(id: id, bytes: text, dateOfService: day), message: message, line: line)
+        var note = Note(id: id, bytes: text, dateOfService: day)
+        note.subject = firstComponent(field("PID", 3))
+        note.encounter = firstComponent(field("PV1", 19))
+        return .note(note, message: message, line: line)
     }
 
     /// Decodes a text field's escape sequences; a sequence that is not closed is kept as written.

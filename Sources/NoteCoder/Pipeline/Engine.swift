@@ -238,7 +238,8 @@ struct NoteRun {
         return Report(
             id: document.note.id, dateOfService: dateSource == "none" ? nil : day.description, dateSource: dateSource,
             codeSets: CodeSetsUsed(icd10cm: icd.name, icd10cmNote: icd.validity.contains(day) ? nil : "no edition on hand covers \(day); the next one is used", procedures: catalogueNote),
-            diagnoses: diagnoses, procedures: procedures, queries: rendered, excluded: excluded, warnings: warnings, edits: edits)
+            diagnoses: diagnoses, procedures: procedures, queries: rendered, excluded: excluded, warnings: warnings, edits: edits,
+            subject: document.note.subject, encounter: document.note.encounter)
     }
 
     // MARK: describing findings

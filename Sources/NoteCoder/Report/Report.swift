@@ -78,4 +78,7 @@ public struct Report: Codable, Sendable {
     public var warnings: [String]
     /// Claim edits that applied to the suggestions (NCCI pairs, unit limits, add-ons, Excludes1).
     public var edits: [EditFinding] = []
+    /// The patient and the visit as the input named them (absent when it did not).
+    public var subject: String? = nil
+    public var encounter: String? = nil
 }

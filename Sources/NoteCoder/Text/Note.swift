@@ -5,6 +5,11 @@ public struct Note: Sendable {
     public var bytes: [UInt8]
     /// Date of service given by the caller (flag, gold, export field); it wins over the note's own.
     public var dateOfService: Day?
+    /// Whose note and which visit, as the export names them (a FHIR `Patient/…` and `Encounter/…`
+    /// reference, an HL7 PID-3 / PV1-19, a C-CDA patient and encounter id): carried to the report
+    /// and the claim so results join back to the record, never read by the coding.
+    public var subject: String?
+    public var encounter: String?
 
     public init(id: String, bytes: [UInt8], dateOfService: Day? = nil) {
         self.id = id
