@@ -122,6 +122,27 @@ struct FHIRBundleInputTests {
         #expect(errors[1][0] == "broken" && errors[1][4].contains("Binary/missing"))
     }
 
+    @Test("a bulk-data export folder: DocumentReference.ndjson with its attachments in Binary.ndjson")
+    func bulkExport() throws {
+        let folder = try TemporaryFolder()
+        let input = TestRepository.fixtures.appendingPathComponent("interop/bulk-export").path
+        let result = try BatchFixture.run(input, in: folder)
+        #expect(result.summary.coded == 2)
+        #expect(result.summary.failed == 1)
+        let reports = try BatchFixture.reports(folder.file("out.jsonl").path)
+        #expect(reports.map(\.id) == ["nc-001", "nc-081"])
+        #expect(reports.map(\.subject) == ["Patient/p1", "Patient/p2"])
+        #expect(reports.map(\.encounter) == ["Encounter/e1", nil])
+        let engine = try SharedLexicon.engine()
+        for (report, date) in zip(reports, ["2024-11-05", "2025-05-01"]) {
+            let text = try engine.code(Note(id: report.id, bytes: try HL7InputTests.plain(report.id), dateOfService: Day(iso: date)))
+            #expect(report.diagnoses.map(\.code) == text.diagnoses.map(\.code))
+            #expect(report.procedures.map(\.code) == text.procedures.map(\.code))
+        }
+        let errors = try BatchFixture.csvRows(folder.file("out.errors.csv").path)
+        #expect(errors.count == 2 && errors[1][0] == "lost" && errors[1][4].contains("Binary/nowhere"))
+    }
+
     @Test("HTML is read as the text a coder sees: tags dropped, blocks and breaks as lines, references decoded, scripts left out")
     func html() {
         func text(_ html: String) -> String { String(decoding: HTMLText.text(Array(html.utf8)), as: UTF8.self) }

@@ -33,6 +33,15 @@ final class RecordSource {
         }
         var format = input.format
         if isFolder.boolValue {
+            // A FHIR bulk-data export: DocumentReference.ndjson beside Binary.ndjson.
+            if format == .auto || format == .fhir, let records = try FHIRBundleInput.bulkRecords(folder: input.path) {
+                self.format = .fhir
+                reader = .items(ItemReader(records))
+                totalBytes = nil
+                totalRecords = records.count
+                fd = nil
+                return
+            }
             guard format == .auto || format == .folder else {
                 throw .badOutput(path: input.path, reason: "is a folder, not a \(format.rawValue) file")
             }

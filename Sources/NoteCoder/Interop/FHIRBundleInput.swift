@@ -22,29 +22,51 @@ public enum FHIRBundleInput {
     /// The DocumentReference entries of a Bundle, their Binary references resolved.
     public static func items(_ bundle: [String: Any]) -> [Item] {
         let entries = bundle["entry"] as? [[String: Any]] ?? []
-        var binaries: [String: [String: Any]] = [:]
+        var binaries = Binaries()
         for entry in entries {
-            guard let resource = entry["resource"] as? [String: Any], resource["resourceType"] as? String == "Binary" else { continue }
-            if let fullUrl = entry["fullUrl"] as? String { binaries[fullUrl] = resource }
-            if let id = resource["id"] as? String { binaries["Binary/" + id] = resource }
-        }
-        func binary(_ url: String) -> [String: Any]? {
-            if let found = binaries[url] { return found }
-            // An absolute URL of the server: ".../fhir/Binary/123".
-            if let range = url.range(of: "Binary/", options: .backwards) { return binaries[String(url[range.lowerBound...])] }
-            return nil
+            guard let resource = entry["resource"] as? [String: Any] else { continue }
+            binaries.add(resource, fullUrl: entry["fullUrl"] as? String)
         }
         var items: [Item] = []
-        entries: for (index, entry) in entries.enumerated() {
-            guard var resource = entry["resource"] as? [String: Any], resource["resourceType"] as? String == "DocumentReference" else { continue }
-            let id = resource["id"] as? String
+        for (index, entry) in entries.enumerated() {
+            guard let resource = entry["resource"] as? [String: Any], resource["resourceType"] as? String == "DocumentReference" else { continue }
+            switch binaries.resolve(resource) {
+            case let .success(bytes): items.append(.resource(bytes, entry: index + 1))
+            case let .failure(problem): items.append(.problem(id: resource["id"] as? String, entry: index + 1, detail: problem.detail))
+            }
+        }
+        return items
+    }
+
+    struct Problem: Error { var detail: String }
+
+    /// The Binary resources a DocumentReference's attachment may point to, by `fullUrl` and by
+    /// `Binary/ID`.
+    struct Binaries {
+        private var byURL: [String: [String: Any]] = [:]
+
+        mutating func add(_ resource: [String: Any], fullUrl: String?) {
+            guard resource["resourceType"] as? String == "Binary" else { return }
+            if let fullUrl { byURL[fullUrl] = resource }
+            if let id = resource["id"] as? String { byURL["Binary/" + id] = resource }
+        }
+
+        func binary(_ url: String) -> [String: Any]? {
+            if let found = byURL[url] { return found }
+            // An absolute URL of the server: ".../fhir/Binary/123".
+            if let range = url.range(of: "Binary/", options: .backwards) { return byURL[String(url[range.lowerBound...])] }
+            return nil
+        }
+
+        /// The DocumentReference as JSON, each attachment that names a Binary given its data.
+        func resolve(_ document: [String: Any]) -> Result<[UInt8], Problem> {
+            var resource = document
             if var contents = resource["content"] as? [[String: Any]] {
                 for (position, content) in contents.enumerated() {
                     guard var attachment = content["attachment"] as? [String: Any], attachment["data"] == nil,
                           let url = attachment["url"] as? String else { continue }
                     guard let target = binary(url) else {
-                        items.append(.problem(id: id, entry: index + 1, detail: "the attachment points to \(url), which is not a Binary of this bundle"))
-                        continue entries
+                        return .failure(Problem(detail: "the attachment points to \(url), which is not a Binary of this export"))
                     }
                     attachment["data"] = target["data"]
                     if attachment["contentType"] == nil { attachment["contentType"] = target["contentType"] }
@@ -53,12 +75,45 @@ public enum FHIRBundleInput {
                 resource["content"] = contents
             }
             guard let bytes = try? JSONSerialization.data(withJSONObject: resource, options: [.sortedKeys]) else {
-                items.append(.problem(id: id, entry: index + 1, detail: "the DocumentReference could not be read"))
+                return .failure(Problem(detail: "the DocumentReference could not be read"))
+            }
+            return .success([UInt8](bytes))
+        }
+    }
+
+    /// A FHIR bulk-data export folder: `DocumentReference.ndjson` (one resource a line) beside
+    /// `Binary.ndjson`, the attachments' `url` naming the Binary (`Binary/ID`). Each line is a
+    /// record, numbered by its line; a line that is not a DocumentReference, or whose Binary the
+    /// export does not hold, is an error naming it. Both files are read whole.
+    public static func bulkRecords(folder: String) throws(BatchError) -> [InputRecord]? {
+        let documents = (folder as NSString).appendingPathComponent("DocumentReference.ndjson")
+        guard let bytes = try FileBytes.read(documents) else { return nil }
+        var binaries = Binaries()
+        if let binaryBytes = try FileBytes.read((folder as NSString).appendingPathComponent("Binary.ndjson")) {
+            for line in binaryBytes.split(separator: 0x0A) where !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) {
+                if let resource = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any] {
+                    binaries.add(resource, fullUrl: nil)
+                }
+            }
+        }
+        var records: [InputRecord] = []
+        for (index, line) in bytes.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
+            guard !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) else { continue }
+            let ordinal = records.count + 1
+            guard let resource = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any] else {
+                // The worker names what is wrong with a line that is not JSON, as for any NDJSON.
+                records.append(InputRecord(ordinal: ordinal, line: index + 1, endOffset: 0, content: .json(Array(line))))
                 continue
             }
-            items.append(.resource([UInt8](bytes), entry: index + 1))
+            switch binaries.resolve(resource) {
+            case let .success(json):
+                records.append(InputRecord(ordinal: ordinal, line: index + 1, endOffset: 0, content: .json(json)))
+            case let .failure(problem):
+                records.append(InputRecord(ordinal: ordinal, line: index + 1, endOffset: 0,
+                                           content: .broken(id: resource["id"] as? String, kind: .brokenRecord, detail: problem.detail)))
+            }
         }
-        return items
+        return records
     }
 }
 
