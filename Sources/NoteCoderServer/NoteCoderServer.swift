@@ -10,7 +10,8 @@ import Synchronization
 /// - `GET /` — the page (HTML); `GET /assets/app.css`, `GET /assets/app.js` — its style and script.
 ///   Everything the page needs is compiled into the binary; it loads nothing from the internet.
 /// - `POST /v1/suggest` — `{"text": "...", "dateOfService": "YYYY-MM-DD"?, "id": "..."?}` → the
-///   report of `notecoder suggest --format json`.
+///   report of `notecoder suggest --format json`; `?format=fhir` the FHIR R4 Claim bundle,
+///   `?format=claim-csv` the claim rows.
 /// - `GET /v1/code/{code}?date=YYYY-MM-DD` — what `notecoder code CODE --date DAY --format json` prints.
 /// - `GET /v1/health` — `{"status": "ok", ...}`.
 ///

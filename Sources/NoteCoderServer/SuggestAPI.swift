@@ -48,6 +48,12 @@ struct SuggestAPI: Sendable {
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             throw tooLarge()
         }
+        // `?format=fhir` answers with the FHIR R4 Claim bundle, `?format=claim-csv` with the claim
+        // rows, as `notecoder suggest --format` does; the report JSON otherwise.
+        let format = request.uri.queryParameters["format"].map(String.init) ?? "json"
+        guard ["json", "fhir", "claim-csv"].contains(format) else {
+            throw HTTPError(.badRequest, message: "format must be json, fhir or claim-csv")
+        }
         let body = try decode(Data(buffer.readableBytesView))
         var day: Day?
         if let date = body.dateOfService, !date.isEmpty {
@@ -66,7 +72,15 @@ struct SuggestAPI: Sendable {
         } catch {
             throw HTTPError(.unprocessableContent, message: error.description)
         }
-        return Self.json(try report.jsonData())
+        switch format {
+        case "fhir":
+            return Self.json(try FHIRClaimBundle.json(report), type: "application/fhir+json; charset=utf-8")
+        case "claim-csv":
+            let rows = BatchFormats.csvRow(ClaimCSV.header) + ClaimCSV.rows(report, guardFormulas: true)
+            return Self.json(Data(rows.utf8), type: "text/csv; charset=utf-8")
+        default:
+            return Self.json(try report.jsonData())
+        }
     }
 
     /// `GET /v1/code/{code}?date=YYYY-MM-DD`: what `notecoder code CODE --date` prints as JSON.
@@ -110,9 +124,9 @@ struct SuggestAPI: Sendable {
         }
     }
 
-    static func json(_ data: Data) -> Response {
+    static func json(_ data: Data, type: String = "application/json; charset=utf-8") -> Response {
         var headers = HTTPFields()
-        headers[.contentType] = "application/json; charset=utf-8"
+        headers[.contentType] = type
         headers[.cacheControl] = "no-store"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }

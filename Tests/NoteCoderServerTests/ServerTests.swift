@@ -93,6 +93,28 @@ struct APITests {
         }
     }
 
+    @Test("the API answers with the FHIR Claim bundle or the claim rows when asked, and refuses another format")
+    func claimFormats() async throws {
+        let text = try Repository.note("nc-009.txt")
+        try await makeApp().test(.router) { client in
+            try await client.execute(uri: "/v1/suggest?format=fhir", method: .post, headers: jsonHeaders, body: try jsonBody(["text": text])) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType]?.hasPrefix("application/fhir+json") == true)
+                let bundle = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                #expect(bundle?["resourceType"] as? String == "Bundle")
+            }
+            try await client.execute(uri: "/v1/suggest?format=claim-csv", method: .post, headers: jsonHeaders, body: try jsonBody(["text": text])) { response in
+                #expect(response.status == .ok)
+                let rows = String(buffer: response.body).split(separator: "\n")
+                #expect(rows.first?.hasPrefix("note_id,date_of_service,line,procedure_code") == true)
+                #expect(rows.count == 2 && rows[1].contains(",20610,RT,"))
+            }
+            try await client.execute(uri: "/v1/suggest?format=xml", method: .post, headers: jsonHeaders, body: try jsonBody(["text": text])) { response in
+                #expect(response.status == .badRequest)
+            }
+        }
+    }
+
     @Test("the API answers as `suggest --format json` does for the same note")
     func sameAsEngine() async throws {
         let text = try Repository.note("nc-009.txt")
