@@ -75,7 +75,12 @@ enum FileBytes {
             throw .cannotOpen(path: path, errno: errno)
         }
         defer { close(fd) }
-        var out: [UInt8] = []
+        return try readAll(fd)
+    }
+
+    /// Everything left to read from an open descriptor, after the bytes already taken.
+    static func readAll(_ fd: Int32, after taken: [UInt8] = []) throws(BatchError) -> [UInt8] {
+        var out = taken
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
         while true {
             let got = chunk.withUnsafeMutableBufferPointer { posixRead(fd, $0.baseAddress!, $0.count) }

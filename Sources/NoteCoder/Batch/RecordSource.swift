@@ -76,7 +76,7 @@ final class RecordSource {
                 let prefix = try Self.sniff(fd)
                 // A C-CDA document is one note, read whole.
                 if format == .ccda || (format == .auto && CCDADocument.looksLikeCCDA(prefix)) {
-                    let bytes = try Self.readRest(fd, after: prefix)
+                    let bytes = try FileBytes.readAll(fd, after: prefix)
                     self.format = .ccda
                     let stem = input.isStandardInput ? "stdin" : URL(fileURLWithPath: input.path).deletingPathExtension().lastPathComponent
                     let content: InputRecord.Content
@@ -88,7 +88,7 @@ final class RecordSource {
                     return
                 }
                 if format == .hl7 || (format == .auto && HL7v2Messages.looksLikeHL7(prefix)) {
-                    let bytes = try Self.readRest(fd, after: prefix)
+                    let bytes = try FileBytes.readAll(fd, after: prefix)
                     self.format = .hl7
                     reader = .items(ItemReader(HL7v2Messages.read(bytes).map(ItemReader.record)))
                     return
@@ -102,7 +102,7 @@ final class RecordSource {
                 // One JSON document over many lines (a FHIR Bundle as servers return it), not
                 // one object a line: read whole, each DocumentReference of the bundle a record.
                 if format != .csv, Self.startsMultilineJSON(prefix) {
-                    let bytes = try Self.readRest(fd, after: prefix)
+                    let bytes = try FileBytes.readAll(fd, after: prefix)
                     self.format = .fhir
                     reader = .items(ItemReader(try Self.bundleRecords(bytes, path: input.path)))
                     return
@@ -225,18 +225,6 @@ final class RecordSource {
             case let .problem(id, entry, detail):
                 InputRecord(ordinal: offset + 1, line: nil, endOffset: bytes.count, content: .broken(id: id, kind: .brokenRecord, detail: "bundle entry \(entry): \(detail)"))
             }
-        }
-    }
-
-    /// The rest of the input after the sniffed bytes, whole.
-    static func readRest(_ fd: Int32, after prefix: [UInt8]) throws(BatchError) -> [UInt8] {
-        var out = prefix
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let got = chunk.withUnsafeMutableBufferPointer { posixRead(fd, $0.baseAddress!, $0.count) }
-            if got < 0 { throw .readFailed(errno: errno) }
-            if got == 0 { return out }
-            out.append(contentsOf: chunk[0..<got])
         }
     }
 
