@@ -15,14 +15,21 @@ import Synchronization
 /// - `GET /v1/code/{code}?date=YYYY-MM-DD` — what `notecoder code CODE --date DAY --format json` prints.
 /// - `GET /v1/health` — `{"status": "ok", ...}`.
 ///
+/// The engine runs on the server's own worker threads (`EngineWorkers`), so slow notes never
+/// hold the threads that answer other requests. Only this server's own page, called by this
+/// server's own names, is answered (`AllowedHosts`), and a suggestion must be sent as
+/// `application/json`, which a page on another site cannot send without asking first (CORS).
+///
 /// Notes are never stored or logged: the access log records method, path, status and duration.
 public struct NoteCoderServer: Sendable {
     public let engine: Engine
     public let configuration: ServerConfiguration
+    let workers: EngineWorkers
 
     public init(lexicon: Lexicon, configuration: ServerConfiguration = ServerConfiguration()) {
         self.engine = Engine(lexicon: lexicon, maxNoteBytes: configuration.maxNoteBytes, timeLimit: NoteTimeLimit(seconds: configuration.maxNoteSeconds))
         self.configuration = configuration
+        workers = EngineWorkers(workers: configuration.workers, queueLimit: configuration.queueLimit)
     }
 
     /// The routes, for the application and for tests (`app.test(.router)`).
@@ -30,15 +37,19 @@ public struct NoteCoderServer: Sendable {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: AccessLogMiddleware(log: configuration.accessLog))
         router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: RequestOriginMiddleware(hosts: configuration.hostNames))
 
         router.get("/") { _, _ in Self.asset(PageAssets.html, type: "text/html; charset=utf-8") }
+        router.head("/") { _, _ in Self.asset("", type: "text/html; charset=utf-8") }
         router.get("/index.html") { _, _ in Self.asset(PageAssets.html, type: "text/html; charset=utf-8") }
         router.get("/assets/app.css") { _, _ in Self.asset(PageAssets.css, type: "text/css; charset=utf-8") }
         router.get("/assets/app.js") { _, _ in Self.asset(PageAssets.script, type: "text/javascript; charset=utf-8") }
 
-        let api = SuggestAPI(engine: engine, maxBodyBytes: configuration.maxBodyBytes)
+        let api = SuggestAPI(engine: engine, maxBodyBytes: configuration.maxBodyBytes, workers: workers)
         router.get("/v1/health") { _, _ in try api.health() }
         router.post("/v1/suggest") { request, context in try await api.suggest(request, context: context) }
+        // The suggestion takes a note, so only POST: a GET is told which method to use.
+        router.get("/v1/suggest") { _, _ -> Response in throw SuggestAPI.onlyPost() }
         router.get("/v1/code/{code}") { request, context in try api.code(request, context: context) }
         return router
     }
@@ -49,6 +60,7 @@ public struct NoteCoderServer: Sendable {
         let host = configuration.host
         return Application(
             router: buildRouter(),
+            server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)))),
             configuration: .init(address: .hostname(host, port: configuration.port), serverName: "NoteCoder"),
             onServerRunning: { channel in
                 onRunning(ServerConfiguration.url(host: host, port: channel.localAddress?.port ?? 0))

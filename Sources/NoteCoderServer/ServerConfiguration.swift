@@ -1,3 +1,4 @@
+import Foundation
 public import NoteCoder
 
 /// Where `notecoder serve` listens and what it accepts.
@@ -16,10 +17,22 @@ public struct ServerConfiguration: Sendable {
     public var maxNoteSeconds: Double
     /// Receives one line per request: method, path, status and duration, never the body.
     public var accessLog: AccessLog
+    /// Names besides the bound address and the loopback names that `Host` may carry (a machine
+    /// name when the server is bound to a LAN address or all interfaces).
+    public var allowedHosts: [String]
+    /// Notes coded at once, each on a thread of its own (see `EngineWorkers`).
+    public var workers: Int
+    /// Requests that may wait for a worker; one more is answered 503.
+    public var queueLimit: Int
+    /// A connection that sends nothing for this long (a request never finished, a client gone
+    /// quiet) is closed, so slow or idle connections cannot pile up.
+    public var idleTimeoutSeconds: Int
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 1 << 20, maxNoteBytes: Int = 512 << 10,
-        maxNoteSeconds: Double = NoteTimeLimit.defaultSeconds, accessLog: AccessLog = .standardError
+        maxNoteSeconds: Double = NoteTimeLimit.defaultSeconds, accessLog: AccessLog = .standardError,
+        allowedHosts: [String] = [], workers: Int = ServerConfiguration.defaultWorkers, queueLimit: Int? = nil,
+        idleTimeoutSeconds: Int = 30
     ) {
         self.host = host
         self.port = port
@@ -27,7 +40,17 @@ public struct ServerConfiguration: Sendable {
         self.maxNoteBytes = maxNoteBytes
         self.maxNoteSeconds = maxNoteSeconds
         self.accessLog = accessLog
+        self.allowedHosts = allowedHosts
+        self.workers = max(1, workers)
+        self.queueLimit = queueLimit ?? 16 * max(1, workers)
+        self.idleTimeoutSeconds = idleTimeoutSeconds
     }
+
+    /// One worker per core: coding is CPU work, more threads only share the same cores.
+    public static var defaultWorkers: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+
+    /// The names `Host` may carry for this configuration.
+    public var hostNames: AllowedHosts { AllowedHosts(boundHost: host, additional: allowedHosts) }
 
     /// True when only this machine can connect: a loopback address or `localhost`.
     public var isLoopback: Bool { Self.isLoopback(host) }

@@ -19,6 +19,7 @@ struct SuggestRequest: Decodable {
 struct SuggestAPI: Sendable {
     let engine: Engine
     let maxBodyBytes: Int
+    let workers: EngineWorkers
 
     func health() throws -> Response {
         struct Health: Encodable {
@@ -28,17 +29,26 @@ struct SuggestAPI: Sendable {
             var procedureCodes: Int
             var maxBodyBytes: Int
             var maxNoteBytes: Int
+            var workers: Int
+            var running: Int
+            var waiting: Int
         }
         let lexicon = engine.lexicon
         let health = Health(
             concepts: lexicon.concepts.count, icd10cmEditions: lexicon.icd10cm.editions.map(\.name),
-            procedureCodes: lexicon.procedures.allCodes.count, maxBodyBytes: maxBodyBytes, maxNoteBytes: engine.maxNoteBytes)
+            procedureCodes: lexicon.procedures.allCodes.count, maxBodyBytes: maxBodyBytes, maxNoteBytes: engine.maxNoteBytes,
+            workers: workers.workers, running: workers.load.running, waiting: workers.load.waiting)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return Self.json(try encoder.encode(health))
     }
 
     func suggest(_ request: Request, context: some RequestContext) async throws -> Response {
+        // A page on another site can send `text/plain` without the browser asking this server
+        // first; `application/json` it cannot. So only JSON is read.
+        guard Self.isJSON(request.headers[.contentType]) else {
+            throw HTTPError(.unsupportedMediaType, message: "send the note as JSON with Content-Type: application/json")
+        }
         if let declared = request.headers[.contentLength].flatMap(Int.init), declared > maxBodyBytes {
             throw tooLarge()
         }
@@ -66,10 +76,13 @@ struct SuggestAPI: Sendable {
         let id = body.id.map { String($0.prefix(120)) }.flatMap { $0.isEmpty ? nil : $0 } ?? "pasted"
         let note = Note(id: id, text: body.text, dateOfService: day)
         let report: Report
+        let engine = engine
         do {
             // A matcher holds per-thread PCRE2 state, so each request makes its own.
-            report = try engine.code(note, matcher: engine.lexicon.makeMatcher())
-        } catch {
+            report = try await workers.run { try engine.code(note, matcher: engine.lexicon.makeMatcher()) }
+        } catch is EngineWorkers.Busy {
+            throw HTTPError(.serviceUnavailable, message: "the server is coding as many notes as it can take; try again shortly")
+        } catch let error as NoteError {
             throw HTTPError(.unprocessableContent, message: error.description)
         }
         switch format {
@@ -100,6 +113,19 @@ struct SuggestAPI: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         return Self.json(try encoder.encode(facts))
+    }
+
+    static func onlyPost() -> HTTPError {
+        var error = HTTPError(.methodNotAllowed, message: "send the note with POST")
+        error.headers[.allow] = "POST"
+        return error
+    }
+
+    /// Whether a Content-Type names JSON (`application/json`, with or without parameters).
+    static func isJSON(_ contentType: String?) -> Bool {
+        guard let contentType else { return false }
+        let media = contentType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        return media == "application/json"
     }
 
     func tooLarge() -> HTTPError {
