@@ -485,3 +485,40 @@ struct RealCorpusBaselineTests {
         #expect(result.queries.f1 >= floor.queriesF1 - tolerance, "queries F1 \(result.queries.f1) < \(floor.queriesF1)")
     }
 }
+
+@Suite("Real notes: where the author places the pain")
+struct RealNotePainPlaceTests {
+    @Test("hip or buttock pain the author places at the sacroiliac joint is SI joint pain, not hip pain", arguments: [
+        "ASSESSMENT:  Left sacroiliac type hip pain.",
+        "ASSESSMENT:  Hip pain in the posterior sacroiliac joint area on the left.",
+        "ASSESSMENT:  Pain over the left SI joint region.",
+    ])
+    func sacroiliacPlaced(_ text: String) throws {
+        let report = try SharedLexicon.code(text, date: day)
+        #expect(report.diagnosisCodes == ["M53.3"])
+    }
+
+    @Test("a finding at the sacroiliac joint that is not pain, or an injection there, is not SI joint pain", arguments: [
+        "IMPRESSION:  Increased uptake in the sacroiliac joint regions bilaterally. Left hip pain.",
+        "ASSESSMENT:  Left hip pain. Good pain relief from the SI joint injection last year.",
+    ])
+    func sacroiliacNotPlaced(_ text: String) throws {
+        let report = try SharedLexicon.code(text, date: day)
+        #expect(!report.diagnosisCodes.contains("M53.3"))
+        #expect(report.diagnosisCodes.contains("M25.552"))
+    }
+
+    @Test("a radiculopathy called diffuse has no region: M54.10, whatever spine the note speaks of")
+    func diffuseRadiculopathy() throws {
+        let diffuse = try SharedLexicon.code("""
+            HISTORY:  Low back pain for years; lumbar MRI showed a disc bulge.
+            IMPRESSION:  Diffuse polyradiculopathy, chronic.
+            """, date: day)
+        #expect(diffuse.diagnosisCodes.contains("M54.10"))
+        #expect(!diffuse.diagnosisCodes.contains("M54.16"))
+        let lumbar = try SharedLexicon.code("""
+            IMPRESSION:  Diffuse weakness with a left L5 lumbar radiculopathy.
+            """, date: day)
+        #expect(lumbar.diagnosisCodes.contains("M54.16"))
+    }
+}
