@@ -127,7 +127,7 @@ struct Batch: ParsableCommand {
             Console.error("notecoder batch: \(error.description)")
             switch error {
             case .inputMissing: throw ExitStatus.inputMissing
-            case .writeFailed, .badOutput: throw Self.outputFailed
+            case .writeFailed, .badOutput, .outputBusy: throw Self.outputFailed
             case .cannotOpen(let path, _) where path != input: throw Self.outputFailed
             default: throw ExitStatus.badInput
             }

@@ -4,6 +4,8 @@ import Testing
 
 @Suite("Batch: CSV cells a spreadsheet would run as formulas")
 struct BatchFormulaGuardTests {
+    static let evidence = BatchFormats.resultsHeader.firstIndex(of: "evidence")!
+
     /// Ids a spreadsheet takes for formulas, and notes whose evidence starts with a list dash.
     static func input(_ folder: TemporaryFolder) throws -> URL {
         let lines = [
@@ -37,7 +39,7 @@ struct BatchFormulaGuardTests {
         }
         let rows = try BatchFixture.csvRows(files.results).dropFirst()
         #expect(Set(rows.map { $0[0] }) == ["'=HYPERLINK(\"http://example.invalid\",\"x\")", "'+1", "'-2", "'@SUM(A1)", "'\tTAB", "plain"])
-        #expect(rows.contains { $0[0] == "plain" && $0.last?.hasPrefix("'- Low back pain.") == true })
+        #expect(rows.contains { $0[0] == "plain" && $0[Self.evidence].hasPrefix("'- Low back pain.") })
         #expect(try BatchFixture.csvRows(files.errors).dropFirst().map { $0[0] } == ["'=broken"])
         // JSON Lines are not for spreadsheets: the ids stay as given.
         let jsonFolder = try TemporaryFolder("batch-formula-jsonl")
@@ -52,7 +54,7 @@ struct BatchFormulaGuardTests {
         let files = BatchFixture.outputs(folder, stem: "out", format: .csv)
         let rows = try BatchFixture.csvRows(files.results).dropFirst()
         #expect(rows.map { $0[0] }.contains("=HYPERLINK(\"http://example.invalid\",\"x\")"))
-        #expect(rows.contains { $0[0] == "plain" && $0.last?.hasPrefix("- Low back pain.") == true })
+        #expect(rows.contains { $0[0] == "plain" && $0[Self.evidence].hasPrefix("- Low back pain.") })
         #expect(try BatchFixture.csvRows(files.errors).dropFirst().map { $0[0] } == ["=broken"])
     }
 

@@ -136,7 +136,9 @@ struct ClaimOutputTests {
         #expect(resumed.summary.skipped == notes.count)
         try BatchFixture.run(input, in: folder, stem: "claim", format: .claimCSV)
         let rows = BatchFormats.parseCSV(try String(contentsOfFile: folder.url.appendingPathComponent("claim.csv").path, encoding: .utf8))
-        #expect(rows.first == ClaimCSV.header)
+        #expect(rows.first == ClaimCSV.batchHeader)
         #expect(Set(rows.dropFirst().map { $0[0] }) == Set(notes.map(\.id)))
+        // Each row ends with its note's input record, so a resumed run can tell notes apart.
+        #expect(rows.dropFirst().allSatisfy { $0.count == ClaimCSV.batchHeader.count && Int($0.last!) != nil })
     }
 }

@@ -39,7 +39,7 @@ enum SharedLexicon {
 }
 
 /// A scratch folder removed when the value is dropped by the test that made it.
-final class TemporaryFolder {
+final class TemporaryFolder: Sendable {
     let url: URL
 
     init(_ prefix: String = "notecoder-tests") throws {

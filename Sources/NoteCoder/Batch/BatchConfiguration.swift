@@ -67,7 +67,7 @@ public enum BatchOutputFormat: String, Sendable, CaseIterable {
         switch self {
         case .jsonl, .fhir: nil
         case .csv: BatchFormats.resultsHeader
-        case .claimCSV: ClaimCSV.header
+        case .claimCSV: ClaimCSV.batchHeader
         }
     }
 }
@@ -146,4 +146,11 @@ public struct BatchConfiguration: Sendable {
     /// The longest input line kept for a JSON record: the note, escaped or base64-encoded, plus
     /// its fields. A longer line is skipped without being held and reported as too large.
     var maxLineBytes: Int { maxNoteBytes &* 4 &+ (64 << 10) }
+}
+
+extension BatchOutput {
+    /// The files a run appends to, which it must hold alone while it runs.
+    var files: [String] {
+        [results, queries, inlineErrors ? nil : errors].compactMap { $0 }
+    }
 }

@@ -15,6 +15,8 @@ public enum BatchError: Error, Sendable, Equatable, CustomStringConvertible {
     case writeFailed(path: String, errno: Int32)
     case csvHeader(String)
     case badOutput(path: String, reason: String)
+    /// Another run holds the output file: two writers would interleave their lines.
+    case outputBusy(path: String)
 
     public var description: String {
         switch self {
@@ -24,6 +26,7 @@ public enum BatchError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .writeFailed(path, code): "\(path): writing failed (\(Self.message(code)))"
         case let .csvHeader(reason): "CSV header: \(reason)"
         case let .badOutput(path, reason): "\(path): \(reason)"
+        case let .outputBusy(path): "\(path): another notecoder batch is writing this file; wait for it to finish or choose another --out"
         }
     }
 

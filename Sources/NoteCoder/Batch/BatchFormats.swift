@@ -8,8 +8,8 @@ import Foundation
 /// is written as text unless the caller turns the guard off (`formulaGuarded`).
 public enum BatchFormats {
     public static let resultsHeader = ["note_id", "code", "kind", "code_set", "label", "modifiers", "units", "diagnoses",
-                                       "status", "pending_queries", "evidence"]
-    public static let queriesHeader = ["note_id", "kind", "about", "title", "question", "options", "text"]
+                                       "status", "pending_queries", "evidence", "record"]
+    public static let queriesHeader = ["note_id", "kind", "about", "title", "question", "options", "text", "record"]
     public static let errorsHeader = ["note_id", "record", "line", "kind", "detail"]
 
     /// The status of the one row written for a note with no code at all, so that every coded
@@ -111,29 +111,35 @@ public enum BatchFormats {
         }.joined(separator: " | ")
     }
 
-    /// Rows of the CSV output for one report: one per diagnosis and per procedure line.
-    public static func resultRows(_ report: Report, guardFormulas: Bool) -> String {
+    /// Rows of the CSV output for one report: one per diagnosis and per procedure line, each
+    /// ending with the input record's ordinal. The ordinal is what tells two notes with the same
+    /// id apart (an export that repeats an id, a visit sent twice), so a resumed run knows where
+    /// one note's rows end and the next one's begin.
+    public static func resultRows(_ report: Report, record: Int, guardFormulas: Bool) -> String {
+        let ordinal = String(record)
         var out = ""
         for d in report.diagnoses {
             out += csvRow([report.id, d.code, "diagnosis", "ICD-10-CM", d.label, "", "", "", d.status,
-                           d.pendingQueries.joined(separator: ";"), evidenceText(d.evidence)], guardFormulas: guardFormulas)
+                           d.pendingQueries.joined(separator: ";"), evidenceText(d.evidence), ordinal], guardFormulas: guardFormulas)
         }
         for p in report.procedures {
             out += csvRow([report.id, p.code, "procedure", codeSet(ofProcedure: p.code), p.label, p.modifiers.joined(separator: ";"),
                            String(p.units), p.diagnoses.joined(separator: ";"), p.status, p.pendingQueries.joined(separator: ";"),
-                           evidenceText(p.evidence)], guardFormulas: guardFormulas)
+                           evidenceText(p.evidence), ordinal], guardFormulas: guardFormulas)
         }
         if out.isEmpty {
-            out = csvRow([report.id, "", "", "", "", "", "", "", noCodesStatus, "", ""], guardFormulas: guardFormulas)
+            out = csvRow([report.id, "", "", "", "", "", "", "", noCodesStatus, "", "", ordinal], guardFormulas: guardFormulas)
         }
         return out
     }
 
     /// Rows of the queries file for one report: one ready-to-send query per row.
-    public static func queryRows(_ report: Report, guardFormulas: Bool) -> String {
+    /// The last cell is the input record's ordinal, as in the results and errors files.
+    public static func queryRows(_ report: Report, record: Int, guardFormulas: Bool) -> String {
         var out = ""
         for q in report.queries {
-            out += csvRow([report.id, q.kind, q.about, q.title, q.question, q.options.joined(separator: " | "), q.text], guardFormulas: guardFormulas)
+            out += csvRow([report.id, q.kind, q.about, q.title, q.question, q.options.joined(separator: " | "), q.text, String(record)],
+                          guardFormulas: guardFormulas)
         }
         return out
     }

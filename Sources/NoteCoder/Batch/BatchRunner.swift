@@ -80,6 +80,8 @@ public struct BatchRunner: Sendable {
         let config = configuration
         // The input first: a wrong path or CSV header must not touch an earlier run's output.
         let source = try RecordSource(config.input, maxNoteBytes: config.maxNoteBytes, maxLineBytes: config.maxLineBytes)
+        let locks = try OutputLocks(config.output.files)
+        defer { withExtendedLifetime(locks) {} }
         let resume = config.resume ? try ResumeState.prepare(config.output) : ResumeState()
         let sinks = try Sinks(config.output, resume: config.resume)
         let totalBytes = source.totalBytes
@@ -188,6 +190,11 @@ public struct BatchRunner: Sendable {
             case let .failure(failure): return resumed(failure, resume) ?? .failed(failure)
             }
         }
+        // A position the earlier run wrote (CSV results, any error row) settles it, whatever the
+        // id: two notes sharing an id are two positions.
+        if resume.positions.contains(record.ordinal) {
+            return .maybeDone(.position(record.ordinal), .note(note, ordinal: record.ordinal, line: record.line))
+        }
         let key = ResumeState.key(ofID: note.id)
         if resume.ids.contains(key) {
             return .maybeDone(.id(key), .note(note, ordinal: record.ordinal, line: record.line))
@@ -196,9 +203,8 @@ public struct BatchRunner: Sendable {
     }
 
     static func resumed(_ failure: BatchFailure, _ resume: ResumeState) -> Outcome? {
-        if failure.id.isEmpty {
-            return resume.positions.contains(failure.ordinal) ? .maybeDone(.position(failure.ordinal), .failure(failure)) : nil
-        }
+        if resume.positions.contains(failure.ordinal) { return .maybeDone(.position(failure.ordinal), .failure(failure)) }
+        if failure.id.isEmpty { return nil }
         let key = ResumeState.key(ofID: failure.id)
         return resume.ids.contains(key) ? .maybeDone(.id(key), .failure(failure)) : nil
     }
@@ -219,9 +225,9 @@ public struct BatchRunner: Sendable {
                 return .failed(BatchFailure(id: note.id, ordinal: ordinal, line: line, kind: .brokenRecord, detail: "the report could not be encoded"))
             }
         case .csv:
-            results = Array(BatchFormats.resultRows(report, guardFormulas: output.guardFormulas).utf8)
+            results = Array(BatchFormats.resultRows(report, record: ordinal, guardFormulas: output.guardFormulas).utf8)
         case .claimCSV:
-            results = Array(ClaimCSV.rows(report, guardFormulas: output.guardFormulas).utf8)
+            results = Array(ClaimCSV.rows(report, guardFormulas: output.guardFormulas, record: ordinal).utf8)
         case .fhir:
             do {
                 results = [UInt8](try FHIRClaimBundle.json(report, pretty: false)) + [0x0A]
@@ -229,7 +235,7 @@ public struct BatchRunner: Sendable {
                 return .failed(BatchFailure(id: note.id, ordinal: ordinal, line: line, kind: .brokenRecord, detail: "the FHIR bundle could not be encoded"))
             }
         }
-        let queries = output.queries != nil ? Array(BatchFormats.queryRows(report, guardFormulas: output.guardFormulas).utf8) : []
+        let queries = output.queries != nil ? Array(BatchFormats.queryRows(report, record: ordinal, guardFormulas: output.guardFormulas).utf8) : []
         return .coded(id: note.id, results: results, queries: queries, tally: NoteTally(report))
     }
 }

@@ -65,6 +65,48 @@ final class OutputFile {
     }
 }
 
+/// One run's exclusive hold on its output files, taken before anything is read, cut or
+/// truncated, and kept until the run ends. Two runs pointed at the same `--out` would otherwise
+/// both truncate it and interleave their lines, each exiting 0; the second is refused instead.
+/// The lock is `flock(2)`: advisory, held by the open file, released by the kernel when the
+/// process ends however it ends, so a killed run never leaves a stale lock behind.
+final class OutputLocks {
+    private var held: [Int32] = []
+
+    init(_ paths: [String]) throws(BatchError) {
+        var seen: Set<[UInt64]> = []
+        for path in paths {
+            let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
+            guard fd >= 0 else {
+                let code = errno
+                release()
+                throw .cannotOpen(path: path, errno: code)
+            }
+            // The same file named twice (--out and --errors alike) is one lock, not a conflict.
+            var info = stat()
+            if fstat(fd, &info) == 0, !seen.insert([UInt64(info.st_dev), UInt64(info.st_ino)]).inserted {
+                close(fd)
+                continue
+            }
+            if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+                let code = errno
+                close(fd)
+                release()
+                if code == EWOULDBLOCK { throw .outputBusy(path: path) }
+                throw .cannotOpen(path: path, errno: code)
+            }
+            held.append(fd)
+        }
+    }
+
+    deinit { release() }
+
+    private func release() {
+        for fd in held { close(fd) }
+        held = []
+    }
+}
+
 /// File helpers for resuming.
 enum FileBytes {
     /// The whole file, or nil when it does not exist.

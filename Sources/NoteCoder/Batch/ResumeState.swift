@@ -49,28 +49,36 @@ struct ResumeState: Sendable {
             }
             if scan.cut < scan.size { try FileBytes.truncate(results, to: scan.cut) }
         case .csv, .claimCSV:
-            var groups: [(id: String, start: Int)] = []
+            // Rows are grouped by their record (the last cell), never by id: two notes with one
+            // id in a row are two groups.
+            var groups: [(record: Int, id: String, start: Int)] = []
             let scan = try Self.scanRecords(
                 results, quoted: true,
                 header: (output.format.header ?? [], "does not start with the batch CSV header; cannot resume into this file")
             ) { record throws(BatchError) in
                 let fields = Self.fields(record.bytes)
-                guard let cell = fields.first, !cell.isEmpty else {
-                    throw .badOutput(path: results, reason: "row \(record.number) has no note id; cannot resume into this file")
+                guard let cell = fields.first, !cell.isEmpty, let ordinal = fields.last.flatMap({ Int($0) }) else {
+                    throw .badOutput(path: results, reason: "row \(record.number) has no note id or record; cannot resume into this file")
                 }
-                let id = Self.key(ofID: cell)
-                if groups.last?.id != id { groups.append((id, record.start)) }
+                if groups.last?.record != ordinal { groups.append((ordinal, Self.key(ofID: cell), record.start)) }
                 return true
             }
             var cut = scan.cut
             // The last note's rows may be incomplete: drop them and code that note again.
             if let last = groups.popLast() { cut = last.start }
-            for group in groups { resultCounts[group.id, default: 0] += 1 }
+            for group in groups {
+                state.done[.position(group.record), default: 0] += 1
+                state.positions.insert(group.record)
+                resultCounts[group.id, default: 0] += 1
+            }
             if cut < scan.size { try FileBytes.truncate(results, to: cut) }
         }
-        for (id, count) in resultCounts {
-            state.done[.id(id), default: 0] += count
-            state.ids.insert(id)
+        let csvResults = output.format.header != nil
+        if !csvResults {
+            for (id, count) in resultCounts {
+                state.done[.id(id), default: 0] += count
+                state.ids.insert(id)
+            }
         }
 
         if let errors = output.errors {
@@ -82,33 +90,35 @@ struct ResumeState: Sendable {
                 guard fields.count == BatchFormats.errorsHeader.count, let ordinal = Int(fields[1]) else {
                     throw .badOutput(path: errors, reason: "row \(record.number) is not a batch error row; cannot resume into this file")
                 }
-                if fields[0].isEmpty {
-                    state.done[.position(ordinal), default: 0] += 1
-                    state.positions.insert(ordinal)
-                } else {
-                    state.done[.id(Self.key(ofID: fields[0])), default: 0] += 1
-                    state.ids.insert(Self.key(ofID: fields[0]))
-                }
+                // Every error row names its record: the position settles it, id or none.
+                state.done[.position(ordinal), default: 0] += 1
+                state.positions.insert(ordinal)
                 return true
             }
             if scan.cut < scan.size { try FileBytes.truncate(errors, to: scan.cut) }
         }
 
         if let queries = output.queries {
-            // Keep query rows only for notes whose results are in: rows come in note order, so
-            // the first group without a result starts what must be cut.
+            // Keep query rows only for notes whose results are in. Rows come in note order and
+            // each names its record: a CSV results file says which records are in; JSON Lines
+            // results say how many notes of each id are, counted off one record at a time.
             var remaining = resultCounts
-            var currentGroup: String?
+            var currentRecord: Int?
+            let done = state.positions
             let scan = try Self.scanRecords(
                 queries, quoted: true,
                 header: (BatchFormats.queriesHeader, "does not start with the batch queries header; cannot resume into this file")
             ) { record throws(BatchError) in
                 let fields = Self.fields(record.bytes)
-                guard let id = fields.first.map(Self.key(ofID:)) else { return false }
-                if id != currentGroup {
-                    guard let left = remaining[id], left > 0 else { return false }
-                    remaining[id] = left - 1
-                    currentGroup = id
+                guard let id = fields.first.map(Self.key(ofID:)), let ordinal = fields.last.flatMap({ Int($0) }) else { return false }
+                if ordinal != currentRecord {
+                    if csvResults {
+                        guard done.contains(ordinal) else { return false }
+                    } else {
+                        guard let left = remaining[id], left > 0 else { return false }
+                        remaining[id] = left - 1
+                    }
+                    currentRecord = ordinal
                 }
                 return true
             }

@@ -9,10 +9,16 @@ public enum ClaimCSV {
         + (1...ClaimDraft.maxDiagnoses).map { "diagnosis_\(ClaimDraft.letter($0).lowercased())" }
         + ["pending_queries", "warnings"]
 
+    /// The header of a batch's claim file: the rows, then the input record's ordinal.
+    public static let batchHeader = header + ["record"]
+
     /// A note with diagnoses and no procedure line still gives one row, its line fields empty,
     /// so its diagnosis list reaches the import; a note with neither gives one empty row, so
     /// every note coded appears (and a resumed run knows it was done).
-    public static func rows(_ report: Report, guardFormulas: Bool) -> String {
+    /// `record` (batch only) adds the input record's ordinal as a last cell, as the batch's
+    /// header does (`batchHeader`): it keeps two notes with one id apart for a resumed run.
+    public static func rows(_ report: Report, guardFormulas: Bool, record: Int? = nil) -> String {
+        let tail = record.map { [String($0)] } ?? []
         let claim = ClaimDraft(report)
         let diagnosisCells = (0..<ClaimDraft.maxDiagnoses).map { $0 < claim.diagnoses.count ? claim.diagnoses[$0].code : "" }
         let warnings = claim.warnings.joined(separator: "; ")
@@ -20,7 +26,7 @@ public enum ClaimCSV {
         guard !claim.lines.isEmpty else {
             return BatchFormats.csvRow(
                 [claim.noteID, claim.dateOfService ?? "", "", ""] + padded([], to: ClaimDraft.maxModifiers) + [""]
-                    + padded([], to: ClaimDraft.maxPointers) + diagnosisCells + ["", warnings],
+                    + padded([], to: ClaimDraft.maxPointers) + diagnosisCells + ["", warnings] + tail,
                 guardFormulas: guardFormulas)
         }
         var out = ""
@@ -29,7 +35,7 @@ public enum ClaimCSV {
                 [claim.noteID, claim.dateOfService ?? "", String(line.number), line.code]
                     + padded(line.modifiers, to: ClaimDraft.maxModifiers) + [String(line.units)]
                     + padded(line.pointers.map(ClaimDraft.letter), to: ClaimDraft.maxPointers)
-                    + diagnosisCells + [line.pendingQueries.joined(separator: ";"), warnings],
+                    + diagnosisCells + [line.pendingQueries.joined(separator: ";"), warnings] + tail,
                 guardFormulas: guardFormulas)
         }
         return out
