@@ -61,10 +61,11 @@ public struct NoteCoderServer: Sendable {
         return Application(
             router: buildRouter(),
             server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)))),
-            configuration: .init(address: .hostname(host, port: configuration.port), serverName: "NoteCoder"),
+            configuration: .init(address: .hostname(ServerConfiguration.bindAddress(host), port: configuration.port), serverName: "NoteCoder"),
             onServerRunning: { channel in
                 onRunning(ServerConfiguration.url(host: host, port: channel.localAddress?.port ?? 0))
-            }
+            },
+            logger: ServerLog.logger
         )
     }
 
@@ -104,8 +105,3 @@ private final class Outcome: Sendable {
     let stopped = DispatchSemaphore(value: 0)
 }
 
-enum StandardError {
-    static func write(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
-    }
-}

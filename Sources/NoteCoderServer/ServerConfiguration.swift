@@ -1,5 +1,11 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 public import NoteCoder
+import Logging
 
 /// Where `notecoder serve` listens and what it accepts.
 public struct ServerConfiguration: Sendable {
@@ -55,11 +61,27 @@ public struct ServerConfiguration: Sendable {
     /// True when only this machine can connect: a loopback address or `localhost`.
     public var isLoopback: Bool { Self.isLoopback(host) }
 
+    /// Loopback in any spelling the system accepts: `127.1` (inet_aton shorthand), `::1`,
+    /// `[::1]`, `::ffff:127.0.0.1` (an IPv4-mapped address), `localhost`.
     public static func isLoopback(_ host: String) -> Bool {
-        let host = host.lowercased()
-        if host == "localhost" || host == "::1" || host == "[::1]" { return true }
-        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
+        let host = bindAddress(host).lowercased()
+        if host == "localhost" { return true }
+        var v4 = in_addr()
+        if inet_aton(host, &v4) != 0 {
+            return UInt32(bigEndian: v4.s_addr) >> 24 == 127
+        }
+        var v6 = in6_addr()
+        guard inet_pton(AF_INET6, host, &v6) == 1 else { return false }
+        let bytes = withUnsafeBytes(of: &v6) { Array($0) }
+        if bytes == [UInt8](repeating: 0, count: 15) + [1] { return true }
+        // ::ffff:a.b.c.d carries an IPv4 address in its last four bytes.
+        return bytes.prefix(10).allSatisfy { $0 == 0 } && bytes[10] == 0xFF && bytes[11] == 0xFF && bytes[12] == 127
+    }
+
+    /// The address as the socket takes it: an IPv6 address written in URL brackets (`[::1]`)
+    /// without them.
+    public static func bindAddress(_ host: String) -> String {
+        host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
     }
 
     /// The address to open in a browser for a server bound to `host` and `port`.
@@ -95,11 +117,20 @@ public struct AccessLog: Sendable {
         self.write = write
     }
 
-    /// One line per request on standard error.
+    /// One line per request on standard error, through the server's own logger, so requests
+    /// and the server's start and stop read alike ("2026-12-07T09:30:00+0000 info NoteCoder: GET
+    /// /v1/health 200 0.4 ms").
     public static let standardError = AccessLog { entry in
-        StandardError.write("notecoder serve: \(entry)\n")
+        ServerLog.logger.info("\(entry)")
     }
 
     /// Nothing at all (tests).
     public static let none = AccessLog { _ in }
+}
+
+/// The one logger of `notecoder serve` (swift-log): Hummingbird's own messages and the access
+/// log go through it, to standard error, in one format. Standard output stays free for the
+/// address line.
+enum ServerLog {
+    static let logger = Logger(label: "NoteCoder", factory: { StreamLogHandler.standardError(label: $0) })
 }

@@ -82,11 +82,27 @@ enum Console {
     }
 
     /// Reads a file, or standard input for "-", naming the file when it cannot.
+    /// The largest file `suggest` reads: eight times the largest note the engine codes (4 MB),
+    /// room for a C-CDA or HL7 wrapping. A larger file is refused by its size, before it is read,
+    /// so a wrong file (a 100 MB export given to `suggest`) costs nothing.
+    static let maxInputBytes = 32 << 20
+
     static func read(_ path: String) throws -> [UInt8] {
-        if path == "-" { return [UInt8](FileHandle.standardInput.readDataToEndOfFile()) }
+        if path == "-" {
+            let data = FileHandle.standardInput.readData(ofLength: maxInputBytes + 1)
+            guard data.count <= maxInputBytes else {
+                error("notecoder: standard input: more than \(maxInputBytes) bytes; one note is never that large (use `notecoder batch` for an export)")
+                throw ExitStatus.badInput
+            }
+            return [UInt8](data)
+        }
         guard FileManager.default.fileExists(atPath: path) else {
             error("notecoder: \(path): no such file")
             throw ExitStatus.inputMissing
+        }
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > maxInputBytes {
+            error("notecoder: \(path): \(size) bytes, over the \(maxInputBytes) a note file may have; one note is never that large (use `notecoder batch` for an export)")
+            throw ExitStatus.badInput
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             error("notecoder: \(path): cannot be read")

@@ -368,6 +368,7 @@ struct PageTests {
 @Suite("notecoder serve: configuration")
 struct ConfigurationTests {
     @Test(arguments: [("127.0.0.1", true), ("127.1.2.3", true), ("localhost", true), ("::1", true),
+                      ("127.1", true), ("[::1]", true), ("::ffff:127.0.0.1", true), ("::ffff:10.0.0.1", false), ("128.0.0.1", false),
                       ("0.0.0.0", false), ("192.168.1.20", false), ("::", false), ("example.org", false)])
     func loopback(host: String, expected: Bool) {
         #expect(ServerConfiguration.isLoopback(host) == expected)

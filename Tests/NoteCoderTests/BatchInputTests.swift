@@ -62,6 +62,16 @@ struct BatchInputTests {
         #expect(!errorsText.contains("SECRET") && !errorsText.contains("not json"))
     }
 
+    @Test("JSON Lines: a text with a bad escape is called broken JSON, not a value of another type")
+    func jsonLinesBadEscape() throws {
+        let folder = try TemporaryFolder("batch-jsonl-escape")
+        let input = try folder.write("in.jsonl", #"{"id": "esc", "text": "bad \q escape"}"# + "\n" + #"{"id": "num", "text": 7}"# + "\n")
+        let result = try BatchFixture.run(input.path, in: folder)
+        #expect(result.summary.failed == 2)
+        let details = try Self.errors(folder).map { $0[4] }
+        #expect(details == ["\"text\" is not a valid JSON string (a bad escape or character)", "\"text\" is not a string"])
+    }
+
     @Test("FHIR DocumentReference: base64 text/plain, date from context.period.start, else date")
     func fhir() throws {
         let folder = try TemporaryFolder("batch-fhir")

@@ -134,6 +134,21 @@ struct CLITests {
         #expect(result.stdout.isEmpty)
     }
 
+    @Test("a file far larger than any note is refused by its size, before it is read")
+    func oversizedFile() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.file("export.txt").path
+        // A sparse file: its size says 100 MB, and reading it would take that much memory.
+        #expect(FileManager.default.createFile(atPath: path, contents: nil))
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.truncate(atOffset: 100 << 20)
+        try handle.close()
+        let result = try NoteCoderCLI.run(["suggest", path])
+        #expect(result.status == 65)
+        #expect(result.stderr.contains("over the"))
+        #expect(result.stderr.contains("notecoder batch"))
+    }
+
     @Test("a note that is not UTF-8 exits 65 naming the note and the byte offset")
     func invalidUTF8() throws {
         let folder = try TemporaryFolder()

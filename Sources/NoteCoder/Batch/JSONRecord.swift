@@ -59,8 +59,15 @@ enum JSONRecord {
             }
             guard let id else { throw RecordProblem(reason: "no \"id\"") }
             guard container.contains(.text) else { throw RecordProblem(id: id, reason: "no \"text\"") }
-            guard let text = try? container.decode(String.self, forKey: .text) else {
+            let text: String
+            do {
+                text = try container.decode(String.self, forKey: .text)
+            } catch is DecodingError {
                 throw RecordProblem(id: id, reason: "\"text\" is not a string")
+            } catch {
+                // A string the parser cannot read ("\q", a lone surrogate escape) is broken JSON,
+                // not a value of another type: Foundation reports it with its own parser error.
+                throw RecordProblem(id: id, reason: "\"text\" is not a valid JSON string (a bad escape or character)")
             }
             var day: Day?
             if container.contains(.dateOfService), (try? container.decodeNil(forKey: .dateOfService)) != true {
