@@ -20,13 +20,14 @@ BIN := $(SCRATCH)/release/notecoder
 SHARED ?= ../shared
 NOTE ?= Examples/sample-note.txt
 
-.PHONY: help demo build test browser-test fhir-test check evaluate context bench clean
+.PHONY: help demo build test browser-test fhir-test fuzz check evaluate context bench clean
 
 help:
 	@echo "make demo      set up, build release, print the report for $(NOTE)"
 	@echo "make test      run all tests (swift test)"
 	@echo "make browser-test  the web page in headless Chromium (installed from Debian when missing)"
 	@echo "make fhir-test the FHIR R4 Claim bundles of every annotated note, validated with fhir.resources (installed in .venv-fhir/ when missing)"
+	@echo "make fuzz      libFuzzer on the note engine, the batch readers and the lexicon loader, FUZZ_SECONDS each (default 60)"
 	@echo "make build     set up and build release only ($(BIN))"
 	@echo "make check     lexicon check: patterns compile, examples hold, codes exist"
 	@echo "make evaluate  score the engine on Corpus/ (and $(SHARED)/corpus/mtsamples-dev when present)"
@@ -104,3 +105,7 @@ spark-bench:
 
 fhir-test:
 	scripts/fhir-test.sh
+
+FUZZ_SECONDS ?= 60
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh

@@ -190,6 +190,35 @@ struct CCDAInputTests {
         #expect(failure(badDate) == .badDate("2024"))
     }
 
+    @Test("bytes that are not UTF-8 in an attribute of a UTF-8 document are named by position (found by make fuzz: XMLParser trapped on them)")
+    func invalidUTF8Attribute() throws {
+        var bytes = try HL7InputTests.fixture("ccda-progress-note.xml")
+        let marker = Array("<effectiveTime value=\"".utf8)
+        let start = try #require(bytes.indices.first { bytes[$0...].starts(with: marker) }) + marker.count
+        bytes.insert(contentsOf: [UInt8](repeating: 0x8C, count: 17), at: start + 8)
+        guard case let .failure(failure) = CCDADocument.note(bytes, fallbackID: "x") else {
+            Issue.record("a document with invalid UTF-8 was read")
+            return
+        }
+        #expect(failure == .invalidUTF8(byteOffset: start + 8))
+        // Declared in another encoding, the same bytes are libxml2's to transcode.
+        #expect(CCDADocument.declaresUTF8(Array("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><ClinicalDocument/>".utf8)) == false)
+        #expect(CCDADocument.declaresUTF8(Array("<?xml version=\"1.0\" encoding='utf-8'?><ClinicalDocument/>".utf8)))
+        #expect(CCDADocument.declaresUTF8(Array("<ClinicalDocument/>".utf8)))
+    }
+
+    @Test("the fuzzer's C-CDA finding, as it found it, is one named error in a batch, not a crash")
+    func fuzzFinding() throws {
+        let folder = try TemporaryFolder()
+        // The fuzz artifact: a selector byte, then the document.
+        let artifact = try Data(contentsOf: TestRepository.root.appendingPathComponent("Tests/NoteCoderTests/Fixtures/fuzz/ccda-invalid-utf8-attribute.bin"))
+        let input = folder.url.appendingPathComponent("document.xml").path
+        try artifact.dropFirst().write(to: URL(fileURLWithPath: input))
+        let result = try BatchFixture.run(input, in: folder, inputFormat: .ccda)
+        #expect(result.summary.failed == 1 && result.summary.coded == 0)
+        #expect(try BatchFixture.read(folder.file("out.errors.csv").path).contains("not UTF-8 at byte"))
+    }
+
     @Test("batch tells a C-CDA file by its content and codes it as one note")
     func batch() throws {
         let folder = try TemporaryFolder()

@@ -33,15 +33,28 @@ public enum CCDADocument {
         case notClinicalDocument
         case noSections
         case badDate(String)
+        case invalidUTF8(byteOffset: Int)
 
         public var description: String {
             switch self {
+            case let .invalidUTF8(offset): "a UTF-8 document with bytes that are not UTF-8 at byte \(offset)"
             case let .notXML(place): "not well-formed XML (\(place))"
             case .notClinicalDocument: "not a ClinicalDocument"
             case .noSections: "no section with narrative text"
             case let .badDate(value): "effectiveTime \(value.prefix(20)) is not a date"
             }
         }
+    }
+
+    /// UTF-8 is XML's default: no declaration, or one without `encoding`, or `encoding="UTF-8"`.
+    static func declaresUTF8(_ bytes: [UInt8]) -> Bool {
+        if bytes.starts(with: [0xFE, 0xFF]) || bytes.starts(with: [0xFF, 0xFE]) { return false }
+        let head = String(decoding: bytes.prefix(200), as: UTF8.self)
+        guard head.hasPrefix("<?xml") || head.hasPrefix("\u{FEFF}<?xml"), let end = head.range(of: "?>") else { return true }
+        let declaration = head[..<end.lowerBound].lowercased()
+        guard let encoding = declaration.range(of: "encoding") else { return true }
+        let value = declaration[encoding.upperBound...].drop { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "'" }
+        return value.hasPrefix("utf-8") || value.hasPrefix("utf8")
     }
 
     /// Whether bytes look like a C-CDA document: XML whose first element is ClinicalDocument.
@@ -51,6 +64,13 @@ public enum CCDADocument {
     }
 
     public static func note(_ bytes: [UInt8], fallbackID: String) -> Result<Note, Failure> {
+        // Foundation's XMLParser traps (the whole process stops) on bytes that are not UTF-8 in
+        // an attribute of a UTF-8 document (found by make fuzz): such a document is refused here,
+        // by position, before it reaches the parser. A document declaring another encoding, or
+        // starting with a UTF-16 byte order mark, is transcoded by libxml2 and left to it.
+        if declaresUTF8(bytes), let offset = UTF8Validation.firstInvalidByte(in: bytes) {
+            return .failure(.invalidUTF8(byteOffset: offset))
+        }
         let reader = Reader()
         let parser = XMLParser(data: Data(bytes))
         parser.shouldResolveExternalEntities = false

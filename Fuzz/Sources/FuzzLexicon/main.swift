@@ -1,0 +1,3 @@
+import FuzzSupport
+
+FuzzSupport.run { data, size in fuzzLexicon(data, size) }
