@@ -18,9 +18,8 @@ public struct AllowedHosts: Sendable, Equatable {
 
     public init(boundHost: String, additional: [String] = []) {
         let bound = Self.hostName(boundHost)
-        var names: Set<String> = ["localhost", "::1"]
-        names.formUnion(additional.map(Self.hostName))
-        if ["0.0.0.0", "::", ""].contains(bound) {
+        var names = Set(additional.map(Self.hostName))
+        if ServerConfiguration.isWildcard(bound) {
             self.names = additional.isEmpty ? nil : names
         } else {
             names.insert(bound)
@@ -32,7 +31,7 @@ public struct AllowedHosts: Sendable, Equatable {
     public func allows(authority: String) -> Bool {
         guard let names else { return true }
         let name = Self.hostName(authority)
-        return names.contains(name) || Self.isLoopbackIPv4(name)
+        return names.contains(name) || ServerConfiguration.isLoopback(name)
     }
 
     /// Whether an `Origin` value is this server's own page for a request sent to `authority`.
@@ -57,11 +56,6 @@ public struct AllowedHosts: Sendable, Equatable {
     static func withDefaultPort(_ authority: String) -> String {
         let hasPort = authority.hasPrefix("[") ? authority.contains("]:") : authority.contains(":")
         return hasPort ? authority : authority + ":80"
-    }
-
-    static func isLoopbackIPv4(_ name: String) -> Bool {
-        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
     }
 }
 

@@ -78,6 +78,11 @@ public struct ServerConfiguration: Sendable {
         return bytes.prefix(10).allSatisfy { $0 == 0 } && bytes[10] == 0xFF && bytes[11] == 0xFF && bytes[12] == 127
     }
 
+    /// Whether the address binds every interface (`0.0.0.0`, `::`, or none given).
+    public static func isWildcard(_ host: String) -> Bool {
+        ["0.0.0.0", "::", ""].contains(bindAddress(host))
+    }
+
     /// The address as the socket takes it: an IPv6 address written in URL brackets (`[::1]`)
     /// without them.
     public static func bindAddress(_ host: String) -> String {

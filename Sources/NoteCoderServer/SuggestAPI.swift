@@ -89,8 +89,7 @@ struct SuggestAPI: Sendable {
         case "fhir":
             return Self.json(try FHIRClaimBundle.json(report), type: "application/fhir+json; charset=utf-8")
         case "claim-csv":
-            let rows = BatchFormats.csvRow(ClaimCSV.header) + ClaimCSV.rows(report, guardFormulas: true)
-            return Self.json(Data(rows.utf8), type: "text/csv; charset=utf-8")
+            return Self.json(Data(ClaimCSV.document(report).utf8), type: "text/csv; charset=utf-8")
         default:
             return Self.json(try report.jsonData())
         }

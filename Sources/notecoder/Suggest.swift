@@ -24,8 +24,8 @@ struct Suggest: ParsableCommand {
         let bytes = try Console.read(note)
         var input = Note(id: note == "-" ? "stdin" : URL(fileURLWithPath: note).deletingPathExtension().lastPathComponent,
                          bytes: bytes, dateOfService: date)
-        // An HL7 v2 message (MDM^T02, ORU^R01) is told by its content; its note is coded, with
-        // its document id and date unless --date says otherwise.
+        // A C-CDA document or an HL7 v2 message (MDM^T02, ORU^R01) is told by its content; its
+        // note is coded, with its document id and date unless --date says otherwise.
         if CCDADocument.looksLikeCCDA(bytes) {
             switch CCDADocument.note(bytes, fallbackID: input.id) {
             case let .success(document):
@@ -62,7 +62,7 @@ struct Suggest: ParsableCommand {
         case .text: Console.write(report.text())
         case .json: Console.write(String(decoding: try report.jsonData(), as: UTF8.self) + "\n")
         case .fhir: Console.write(String(decoding: try FHIRClaimBundle.json(report), as: UTF8.self) + "\n")
-        case .claimCSV: Console.write(BatchFormats.csvRow(ClaimCSV.header) + ClaimCSV.rows(report, guardFormulas: true))
+        case .claimCSV: Console.write(ClaimCSV.document(report))
         }
     }
 }

@@ -10,6 +10,14 @@ struct HL7InputTests {
         [UInt8](try Data(contentsOf: TestRepository.fixtures.appendingPathComponent("interop/\(name)")))
     }
 
+    /// Runs a batch over `bytes` saved as `name` in `folder` (outputs `out.*` beside it).
+    @discardableResult
+    static func batch(_ bytes: [UInt8], as name: String, in folder: TemporaryFolder,
+                      inputFormat: BatchInputFormat = .auto) throws -> BatchRunResult {
+        let input = try folder.write(name, Data(bytes))
+        return try BatchFixture.run(input.path, in: folder, inputFormat: inputFormat)
+    }
+
     static func plain(_ id: String) throws -> [UInt8] {
         [UInt8](try Data(contentsOf: TestRepository.corpus.appendingPathComponent("notes/\(id).txt")))
     }
@@ -81,9 +89,7 @@ struct HL7InputTests {
     @Test("batch reads an HL7 file by its content, one record per message, the bad one an error that does not stop the rest")
     func batch() throws {
         let folder = try TemporaryFolder()
-        let input = folder.url.appendingPathComponent("feed.txt").path
-        try Data(try Self.fixture("oru-r01.hl7")).write(to: URL(fileURLWithPath: input))
-        let result = try BatchFixture.run(input, in: folder)
+        let result = try Self.batch(try Self.fixture("oru-r01.hl7"), as: "feed.txt", in: folder)
         #expect(result.summary.coded == 2)
         #expect(result.summary.failed == 1)
         let reports = try BatchFixture.reports(folder.file("out.jsonl").path)
@@ -100,9 +106,7 @@ struct FHIRBundleInputTests {
     @Test("each DocumentReference of a bundle codes like its note as text, the Binary's HTML included")
     func bundle() throws {
         let folder = try TemporaryFolder()
-        let input = folder.url.appendingPathComponent("export.json").path
-        try Data(try HL7InputTests.fixture("bundle-searchset.json")).write(to: URL(fileURLWithPath: input))
-        let result = try BatchFixture.run(input, in: folder)
+        let result = try HL7InputTests.batch(try HL7InputTests.fixture("bundle-searchset.json"), as: "export.json", in: folder)
         #expect(result.summary.coded == 2)
         #expect(result.summary.failed == 1)
         let reports = try BatchFixture.reports(folder.file("out.jsonl").path)
@@ -212,9 +216,7 @@ struct CCDAInputTests {
         let folder = try TemporaryFolder()
         // The fuzz artifact: a selector byte, then the document.
         let artifact = try Data(contentsOf: TestRepository.root.appendingPathComponent("Tests/NoteCoderTests/Fixtures/fuzz/ccda-invalid-utf8-attribute.bin"))
-        let input = folder.url.appendingPathComponent("document.xml").path
-        try artifact.dropFirst().write(to: URL(fileURLWithPath: input))
-        let result = try BatchFixture.run(input, in: folder, inputFormat: .ccda)
+        let result = try HL7InputTests.batch([UInt8](artifact.dropFirst()), as: "document.xml", in: folder, inputFormat: .ccda)
         #expect(result.summary.failed == 1 && result.summary.coded == 0)
         #expect(try BatchFixture.read(folder.file("out.errors.csv").path).contains("not UTF-8 at byte"))
     }
@@ -222,9 +224,7 @@ struct CCDAInputTests {
     @Test("batch tells a C-CDA file by its content and codes it as one note")
     func batch() throws {
         let folder = try TemporaryFolder()
-        let input = folder.url.appendingPathComponent("document.xml").path
-        try Data(try HL7InputTests.fixture("ccda-progress-note.xml")).write(to: URL(fileURLWithPath: input))
-        let result = try BatchFixture.run(input, in: folder)
+        let result = try HL7InputTests.batch(try HL7InputTests.fixture("ccda-progress-note.xml"), as: "document.xml", in: folder)
         #expect(result.summary.coded == 1)
         let reports = try BatchFixture.reports(folder.file("out.jsonl").path)
         #expect(reports.map(\.id) == ["nc-009"])

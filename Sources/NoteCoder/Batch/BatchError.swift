@@ -15,6 +15,9 @@ public enum BatchError: Error, Sendable, Equatable, CustomStringConvertible {
     case writeFailed(path: String, errno: Int32)
     case csvHeader(String)
     case badOutput(path: String, reason: String)
+    /// The input cannot be read as the format it is in (a JSON document that is neither JSON
+    /// Lines nor one object).
+    case badInput(path: String, reason: String)
     /// Another run holds the output file: two writers would interleave their lines.
     case outputBusy(path: String)
 
@@ -26,6 +29,7 @@ public enum BatchError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .writeFailed(path, code): "\(path): writing failed (\(Self.message(code)))"
         case let .csvHeader(reason): "CSV header: \(reason)"
         case let .badOutput(path, reason): "\(path): \(reason)"
+        case let .badInput(path, reason): "\(path): \(reason)"
         case let .outputBusy(path): "\(path): another notecoder batch is writing this file; wait for it to finish or choose another --out"
         }
     }

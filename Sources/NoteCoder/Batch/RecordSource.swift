@@ -212,7 +212,7 @@ final class RecordSource {
     /// The records of a whole JSON document: a Bundle's DocumentReferences, or the one resource.
     static func bundleRecords(_ bytes: [UInt8], path: String) throws(BatchError) -> [InputRecord] {
         guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)), let document = object as? [String: Any] else {
-            throw .badOutput(path: path, reason: "is neither JSON Lines nor one JSON object")
+            throw .badInput(path: path, reason: "is neither JSON Lines nor one JSON object")
         }
         guard FHIRBundleInput.isBundle(document) else {
             let compact = (try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys])).map { [UInt8]($0) } ?? []

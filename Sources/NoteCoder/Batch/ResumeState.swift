@@ -51,7 +51,7 @@ struct ResumeState: Sendable {
         case .csv, .claimCSV:
             // Rows are grouped by their record (the last cell), never by id: two notes with one
             // id in a row are two groups.
-            var groups: [(record: Int, id: String, start: Int)] = []
+            var groups: [(record: Int, start: Int)] = []
             let scan = try Self.scanRecords(
                 results, quoted: true,
                 header: (output.format.header ?? [], "does not start with the batch CSV header; cannot resume into this file")
@@ -60,7 +60,7 @@ struct ResumeState: Sendable {
                 guard let cell = fields.first, !cell.isEmpty, let ordinal = fields.last.flatMap({ Int($0) }) else {
                     throw .badOutput(path: results, reason: "row \(record.number) has no note id or record; cannot resume into this file")
                 }
-                if groups.last?.record != ordinal { groups.append((ordinal, Self.key(ofID: cell), record.start)) }
+                if groups.last?.record != ordinal { groups.append((ordinal, record.start)) }
                 return true
             }
             var cut = scan.cut
@@ -69,7 +69,6 @@ struct ResumeState: Sendable {
             for group in groups {
                 state.done[.position(group.record), default: 0] += 1
                 state.positions.insert(group.record)
-                resultCounts[group.id, default: 0] += 1
             }
             if cut < scan.size { try FileBytes.truncate(results, to: cut) }
         }

@@ -15,6 +15,11 @@ public enum ClaimCSV {
     /// A note with diagnoses and no procedure line still gives one row, its line fields empty,
     /// so its diagnosis list reaches the import; a note with neither gives one empty row, so
     /// every note coded appears (and a resumed run knows it was done).
+    /// One note's claim file as `suggest` and the server give it: the header, then the rows.
+    public static func document(_ report: Report) -> String {
+        BatchFormats.csvRow(header) + rows(report, guardFormulas: true)
+    }
+
     /// `record` (batch only) adds the input record's ordinal as a last cell, as the batch's
     /// header does (`batchHeader`): it keeps two notes with one id apart for a resumed run.
     public static func rows(_ report: Report, guardFormulas: Bool, record: Int? = nil) -> String {

@@ -88,11 +88,8 @@ public enum CCDADocument {
         }
         var day: Day?
         if let time = reader.encounterTime ?? reader.documentTime {
-            let digits = Array(time.utf8.prefix(8))
-            guard digits.count == 8, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return .failure(.badDate(time)) }
-            let iso = String(decoding: digits[0..<4], as: UTF8.self) + "-" + String(decoding: digits[4..<6], as: UTF8.self) + "-"
-                + String(decoding: digits[6..<8], as: UTF8.self)
-            guard let parsed = try? Day(parsing: iso) else { return .failure(.badDate(time)) }
+            // A CDA TS value starts with the day, YYYYMMDD.
+            guard let parsed = try? Day(compact: String(time.prefix(8))) else { return .failure(.badDate(time)) }
             day = parsed
         }
         var note = Note(id: reader.documentID ?? fallbackID, bytes: Array(text.utf8), dateOfService: day)

@@ -136,13 +136,12 @@ public enum HL7v2Messages {
         guard let id else { return .problem(id: nil, message: message, line: line, detail: "no document id (TXA-12, OBR-3 or MSH-10)") }
         var day: Day?
         if let time = firstComponent(field("TXA", 4)) ?? firstComponent(field("OBR", 7)) {
-            let digits = Array(time.utf8.prefix(8))
-            guard digits.count == 8, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+            // An HL7 timestamp starts with the day, YYYYMMDD, as the CMS files write dates.
+            do throws(DayError) {
+                day = try Day(compact: String(time.prefix(8)))
+            } catch .notISO {
                 return .problem(id: id, message: message, line: line, detail: "the date of service is not of the form YYYYMMDD")
-            }
-            let iso = String(decoding: digits[0..<4], as: UTF8.self) + "-" + String(decoding: digits[4..<6], as: UTF8.self) + "-"
-                + String(decoding: digits[6..<8], as: UTF8.self)
-            do { day = try Day(parsing: iso) } catch {
+            } catch {
                 return .problem(id: id, message: message, line: line, detail: "the date of service is not a date: \(error)")
             }
         }
